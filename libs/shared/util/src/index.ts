@@ -1,0 +1,11 @@
+export { AssertionError, assert, assertNever, assertSafeInteger } from './assert';
+export type { Brand, NodeId, ProducerId, TopicName, TopicPartition } from './brand';
+export { asNodeId, asProducerId, asTopicName, topicPartitionKey } from './brand';
+export type { Clock } from './clock';
+export { systemClock } from './clock';
+export type { Cancellable, Scheduler } from './scheduler';
+export { systemScheduler } from './scheduler';
+export { FakeScheduler } from './fake-scheduler';
+export type { Prng } from './prng';
+export { createPrng } from './prng';
+export { BoundedQueue } from './bounded-queue';
