@@ -1,1 +1,11 @@
-export {};
+export type {
+  CleanupAction,
+  CleanupPlan,
+  CleanupPolicy,
+  CleanupReason,
+  CompactAction,
+  CompactionRecordView,
+  DeleteSegmentsAction,
+  PartitionLogView,
+  SegmentView,
+} from './cleanup-policy';
