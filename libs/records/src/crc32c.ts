@@ -57,7 +57,6 @@ export function crc32cJs(data: Uint8Array, initial = 0): number {
 
 function loadNative(): Crc32cFn | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const native = require('@node-rs/crc32') as { crc32c(input: Uint8Array, initialState?: number | null): number };
     if (native.crc32c(Buffer.from('123456789')) !== 0xe3069283) return undefined;
     return (data, initial) => native.crc32c(data, initial);
