@@ -42,4 +42,8 @@ export {
   type ControlRecord,
   type ControlRecordTypeName,
 } from './control';
-export { codecFor, DEFAULT_MAX_DECOMPRESSED_BYTES, registerCodec, type CompressionCodec } from './compression';
+export { codecFor, DEFAULT_MAX_DECOMPRESSED_BYTES, type CompressionCodec } from './compression';
+export { XERIAL_MAGIC } from './codecs/snappy';
+export { lz4FrameBound } from './codecs/lz4';
+export { zstdDeclaredSize } from './codecs/zstd';
+export { xxhash32 } from './codecs/xxhash32';
