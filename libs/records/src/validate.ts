@@ -28,7 +28,8 @@ import { readSafeInt64Fast, writeInt64 } from './int64';
  *   record, recordCount === lastOffsetDelta + 1, no control batches, a
  *   baseSequence for batches with a producer id.
  * - `coordinator`: the broker's own writes (transaction markers, internal
- *   topics): as `client` but control batches are allowed.
+ *   topics): as `client` but control batches and batches with a producer id
+ *   and no sequence (markers) are allowed.
  * - `log`: bytes already in a log (segment recovery, replication, fetch).
  *   Compaction may have removed records, so only recordCount <= lastOffsetDelta + 1
  *   is required and empty batches are allowed.
@@ -167,7 +168,7 @@ export function validateRecordBatch(buf: Buffer, at = 0, options: ValidateOption
   }
   const isControl = (header.attributes & 0x20) !== 0;
   if (isControl && origin === 'client') throw invalid('clients are not allowed to write control batches');
-  if (header.producerId >= 0 && header.baseSequence < 0) {
+  if (origin === 'client' && header.producerId >= 0 && header.baseSequence < 0) {
     throw invalid(`invalid sequence number ${header.baseSequence} for producer id ${header.producerId}`);
   }
   if ((header.attributes & 0x10) !== 0 && header.producerId < 0) {
