@@ -15,7 +15,7 @@ import {
   iterateBatches,
   type RecordInput,
   validateRecordBatch,
-} from '@tributary/records';
+} from '../src/index';
 
 const smoke = process.argv.includes('--smoke');
 const BATCH_RECORDS = smoke ? 100 : 1000;
