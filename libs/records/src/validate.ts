@@ -127,8 +127,8 @@ export function computeBatchCrc(buf: Buffer, at: number, size: number): number {
  *
  * Throws TributaryError CORRUPT_MESSAGE (malformed bytes), INVALID_RECORD
  * (well-formed but not acceptable from `origin`), MESSAGE_TOO_LARGE /
- * RECORD_LIST_TOO_LARGE (over `maxBatchBytes` / `maxSegmentBytes`),
- * UNSUPPORTED_COMPRESSION_TYPE (compression id 5–7).
+ * RECORD_LIST_TOO_LARGE (over `maxBatchBytes` / `maxSegmentBytes`). An
+ * undefined compression id (5–7) is CORRUPT_MESSAGE.
  */
 export function validateRecordBatch(buf: Buffer, at = 0, options: ValidateOptions = {}): RecordBatchHeader {
   const size = checkFrame(buf, at, options);
@@ -148,7 +148,7 @@ export function validateRecordBatch(buf: Buffer, at = 0, options: ValidateOption
   }
   const compression = header.attributes & 0x07;
   if (compression > HIGHEST_COMPRESSION) {
-    throw new TributaryError('UNSUPPORTED_COMPRESSION_TYPE', `batch at position ${at} has unknown compression type ${compression}`);
+    throw corrupt(`batch at position ${at} has unknown compression type ${compression}`);
   }
   if (compression === CompressionType.None && recordCount > (size - RECORD_BATCH_OVERHEAD) / MIN_RECORD_BYTES) {
     throw corrupt(`recordCount ${recordCount} cannot fit in ${size - RECORD_BATCH_OVERHEAD} bytes of records`);
