@@ -1,4 +1,5 @@
 import { TributaryError } from '@tributary/errors';
+import { readSafeInt64Fast, writeInt64 } from './int64';
 
 /**
  * RecordBatch v2 header layout (all big-endian). `batchLength` counts the bytes
@@ -97,11 +98,8 @@ export function encodeAttributes(a: Partial<BatchAttributes>): number {
 
 /** Reads an int64 that must be a safe integer; anything larger is corrupt input, not a number we can hold. */
 export function readSafeInt64(buf: Buffer, at: number, what: string): number {
-  const value = buf.readBigInt64BE(at);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new TributaryError('CORRUPT_MESSAGE', `${what} ${value} is not a safe integer`);
-  }
-  return Number(value);
+  if (at < 0 || at + 8 > buf.length) throw new TributaryError('CORRUPT_MESSAGE', `${what} at ${at} is past the end of the buffer`);
+  return readSafeInt64Fast(buf, at, what);
 }
 
 /** Total size in bytes of the batch starting at `at`, or undefined if fewer than LOG_OVERHEAD bytes remain. */
@@ -143,9 +141,10 @@ export function readBatchHeader(buf: Buffer, at = 0): RecordBatchHeader {
   };
 }
 
-/** Rewrites baseOffset in place; outside the CRC, so the batch stays valid. */
+/** Rewrites baseOffset (a safe integer) in place; outside the CRC, so the batch stays valid. */
 export function setBaseOffset(buf: Buffer, baseOffset: number, at = 0): void {
-  buf.writeBigInt64BE(BigInt(baseOffset), at + BASE_OFFSET_OFFSET);
+  if (!Number.isSafeInteger(baseOffset)) throw new TributaryError('INVALID_RECORD', `baseOffset ${baseOffset} is not a safe integer`);
+  writeInt64(buf, at + BASE_OFFSET_OFFSET, baseOffset);
 }
 
 /** Rewrites partitionLeaderEpoch in place; outside the CRC, so the batch stays valid. */

@@ -57,6 +57,32 @@ describe('encodeRecordBatch / decodeRecordBatch', () => {
     expect(decodeControlRecord(batch.records[0])).toEqual({ type: 'COMMIT', typeId: 1, version: 0, coordinatorEpoch: 3 });
   });
 
+  it('refuses input it cannot encode with INVALID_RECORD', () => {
+    const r = (extra = {}) => ({ key: null, value: null, timestamp: 5, ...extra });
+    const bad: [string, Parameters<typeof encodeRecordBatch>[0], RegExp][] = [
+      ['repeated offsetDelta', { records: [r({ offsetDelta: 1 }), r({ offsetDelta: 1 })] }, /offsetDelta 1 must be/],
+      ['negative offsetDelta', { records: [r({ offsetDelta: -1 })] }, /offsetDelta -1/],
+      ['fractional offsetDelta', { records: [r({ offsetDelta: 0.5 })] }, /offsetDelta 0.5/],
+      ['unsafe timestamp', { records: [r({ timestamp: 2 ** 60 })] }, /[tT]imestamp .* not a safe integer/],
+      ['unsafe timestamp delta', { baseTimestamp: -(2 ** 52), records: [r({ timestamp: 2 ** 52 })] }, /relative to baseTimestamp/],
+      ['producerEpoch out of int16', { producerEpoch: 40000, records: [r()] }, /producerEpoch 40000/],
+      ['leader epoch below -1', { partitionLeaderEpoch: -2, records: [r()] }, /partitionLeaderEpoch -2/],
+      ['unsafe baseOffset', { baseOffset: 2 ** 60, records: [r()] }, /baseOffset/],
+      ['lastOffsetDelta below the last record', { lastOffsetDelta: 0, records: [r(), r()] }, /lastOffsetDelta 0/],
+      ['header without a string key', { records: [r({ headers: [{ key: 1, value: null }] })] }, /header 0/],
+    ];
+    for (const [what, input, message] of bad) {
+      let error: unknown;
+      try {
+        encodeRecordBatch(input);
+      } catch (e) {
+        error = e;
+      }
+      expect([what, error instanceof TributaryError && error.codeName]).toEqual([what, 'INVALID_RECORD']);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+
   it('rejects a flipped bit', () => {
     const buf = encodeRecordBatch({ records: [{ key: null, value: b('hello'), timestamp: 5 }] });
     buf[buf.length - 3] ^= 1;

@@ -66,8 +66,9 @@ function invalid(message: string): TributaryError {
  * for the given limits).
  */
 function checkFrame(buf: Buffer, at: number, options: ValidateOptions): number {
+  if (!Number.isInteger(at) || at < 0) throw corrupt(`position ${at} is not a byte position`);
   const left = buf.length - at;
-  if (at < 0 || left < LOG_OVERHEAD) {
+  if (left < LOG_OVERHEAD) {
     throw corrupt(`a batch needs at least ${LOG_OVERHEAD} bytes for baseOffset and batchLength, ${Math.max(left, 0)} left at position ${at}`);
   }
   const batchLength = buf.readInt32BE(at + BATCH_LENGTH_OFFSET);
