@@ -34,3 +34,18 @@ describe('crc32c', () => {
     );
   });
 });
+
+describe('crc32c without the native module', () => {
+  it('falls back to the JS table implementation', () => {
+    jest.isolateModules(() => {
+      jest.doMock('@node-rs/crc32', () => {
+        throw new Error('no prebuilt binary for this platform');
+      });
+      const fallback = require('./crc32c') as typeof import('./crc32c');
+      expect(fallback.CRC32C_IS_NATIVE).toBe(false);
+      expect(fallback.crc32c).toBe(fallback.crc32cJs);
+      expect(fallback.crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+    });
+    jest.dontMock('@node-rs/crc32');
+  });
+});
