@@ -1,7 +1,7 @@
 /**
  * The record-batch codec port: the client encodes producer batches and decodes
  * fetched ones through this, so the engines do not depend on a codec's shape.
- * `recordsBatchCodec` (libs/records) is the real one; tests may use a fake.
+ * `recordsBatchCodec` (over libs/records) is the real one.
  */
 export interface RecordHeader {
   readonly key: string;
@@ -50,6 +50,8 @@ export interface DecodedBatch {
   readonly controlType?: 'COMMIT' | 'ABORT';
   readonly timestampType: 'CreateTime' | 'LogAppendTime';
   readonly maxTimestamp: number;
+  /** -1 when unknown. */
+  readonly partitionLeaderEpoch: number;
   readonly records: readonly DecodedRecord[];
 }
 

@@ -1,48 +1,21 @@
+import type {
+  ConsumerInterceptor,
+  Partitioner,
+  ProducerInterceptor,
+  ConsumerRecord as SpiConsumerRecord,
+  ProducerRecord as SpiProducerRecord,
+} from '@tributary/plugins-api';
+import { describeConsumerRecordsProblem, describeProducerRecordProblem } from '@tributary/plugins-api';
+import type { Scheduler } from '@tributary/util';
 import type { RecordHeader } from './batch-codec';
+import type { ClientLogger } from './client-deps';
 
-/**
- * The plugin shapes the client engines call. They mirror the SPI of
- * `@tributary/plugins-api` (partitioner, producer/consumer interceptors); the
- * engines depend only on these structural types, so an SPI plugin instance is
- * accepted as is.
- */
-export interface PartitionerInput {
-  readonly topic: string;
-  readonly key: Uint8Array | null;
-  readonly value: Uint8Array | null;
-  readonly headers: readonly RecordHeader[];
-  /** The topic's partition count. */
-  readonly partitionCount: number;
-  /** Partitions with a live leader (may be empty). */
-  readonly availablePartitions: readonly number[];
-}
+export type { ConsumerInterceptor, Partitioner, ProducerInterceptor };
 
-export interface Partitioner {
-  /**
-   * Picks the partition for a record. Returning a negative number (Kafka's
-   * UNKNOWN_PARTITION) hands the record to the built-in logic (murmur2 of the
-   * key, or uniform sticky without a key).
-   */
-  partition(input: PartitionerInput): number;
-  /** Called when a new batch is created for the partition the partitioner chose (Kafka's onNewBatch). */
-  onNewBatch?(topic: string, previousPartition: number): void;
-  close?(): void;
-}
+/** Per-call bound of async interceptor hooks (the SPI's default hookTimeoutMs). */
+export const HOOK_TIMEOUT_MS = 1000;
 
-/** Producer interceptor: `onSend` may modify or reroute a record; `onAcknowledgement` sees every outcome. */
-export interface ProducerInterceptor<K = unknown, V = unknown> {
-  onSend?(record: ProducerRecord<K, V>): ProducerRecord<K, V>;
-  onAcknowledgement?(metadata: RecordMetadata | null, error: Error | null): void;
-  close?(): void;
-}
-
-/** Consumer interceptor: `onConsume` sees (and may filter or change) what `poll` returns. */
-export interface ConsumerInterceptor<K = unknown, V = unknown> {
-  onConsume?(records: ConsumerRecord<K, V>[]): ConsumerRecord<K, V>[];
-  close?(): void;
-}
-
-/** A record as the application sends it. */
+/** A record as the application sends it (typed key and value; serialized by key.serializer/value.serializer). */
 export interface ProducerRecord<K = unknown, V = unknown> {
   readonly topic: string;
   readonly partition?: number;
@@ -64,7 +37,7 @@ export interface RecordMetadata {
   readonly serializedValueSize: number;
 }
 
-/** A record as `poll` returns it. */
+/** A record as `poll` returns it (deserialized by key.deserializer/value.deserializer). */
 export interface ConsumerRecord<K = unknown, V = unknown> {
   readonly topic: string;
   readonly partition: number;
@@ -80,12 +53,100 @@ export interface ConsumerRecord<K = unknown, V = unknown> {
   readonly serializedValueSize: number;
 }
 
-/** True when `value` looks like a Partitioner instance. */
 export function isPartitioner(value: unknown): value is Partitioner {
   return typeof value === 'object' && value !== null && typeof (value as Partitioner).partition === 'function';
 }
 
-/** True when `value` looks like an interceptor object (every hook is optional). */
-export function isInterceptor(value: unknown): boolean {
-  return typeof value === 'object' && value !== null;
+export function isProducerInterceptor(value: unknown): value is ProducerInterceptor {
+  return typeof value === 'object' && value !== null && typeof (value as ProducerInterceptor).onSend === 'function';
 }
+
+export function isConsumerInterceptor(value: unknown): value is ConsumerInterceptor {
+  return typeof value === 'object' && value !== null && typeof (value as ConsumerInterceptor).onConsume === 'function';
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+/** How the engines call plugin hooks: fail-open, async hooks bounded by HOOK_TIMEOUT_MS, errors logged. */
+export class HookRunner {
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly logger: ClientLogger,
+  ) {}
+
+  /**
+   * Runs `hook` on `input` through each plugin in order. A hook that throws,
+   * rejects, times out or returns something `problem` rejects leaves the
+   * value as that plugin received it. Stays synchronous while every hook is.
+   */
+  chain<P, T>(plugins: readonly P[], input: T, hook: (plugin: P, value: T) => MaybePromise<T> | undefined, problem: (value: unknown) => string | null, what: string): MaybePromise<T> {
+    let value = input;
+    for (let i = 0; i < plugins.length; i++) {
+      let out: MaybePromise<T> | undefined;
+      try {
+        out = hook(plugins[i], value);
+      } catch (error) {
+        this.logger.warn(`${what} failed; continuing with the record as it was`, error);
+        continue;
+      }
+      if (out === undefined) continue;
+      if (isPromise(out)) {
+        const rest = plugins.slice(i + 1);
+        const before = value;
+        return this.bounded(out, what).then((resolved) => this.chain(rest, this.accept(resolved, before, problem, what), hook, problem, what));
+      }
+      value = this.accept(out, value, problem, what);
+    }
+    return value;
+  }
+
+  /** Calls a notification hook on every plugin; errors and rejections are logged, never thrown. */
+  notify<P>(plugins: readonly P[], hook: (plugin: P) => MaybePromise<void> | undefined, what: string): void {
+    for (const plugin of plugins) {
+      try {
+        const out = hook(plugin);
+        if (isPromise(out)) this.bounded(out, what).catch(() => undefined);
+      } catch (error) {
+        this.logger.warn(`${what} failed`, error);
+      }
+    }
+  }
+
+  private accept<T>(out: unknown, before: T, problem: (value: unknown) => string | null, what: string): T {
+    if (out === FAILED) return before;
+    const why = problem(out);
+    if (why === null) return out as T;
+    this.logger.warn(`${what} returned an invalid value (${why}); continuing with the record as it was`);
+    return before;
+  }
+
+  private bounded<T>(promise: Promise<T>, what: string): Promise<T | typeof FAILED> {
+    return new Promise((resolve) => {
+      const timer = this.scheduler.schedule(HOOK_TIMEOUT_MS, () => {
+        this.logger.warn(`${what} timed out after ${HOOK_TIMEOUT_MS} ms`);
+        resolve(FAILED);
+      });
+      promise.then(
+        (value) => {
+          timer.cancel();
+          resolve(value);
+        },
+        (error: unknown) => {
+          timer.cancel();
+          this.logger.warn(`${what} failed`, error);
+          resolve(FAILED);
+        },
+      );
+    });
+  }
+}
+
+const FAILED: unique symbol = Symbol('hook failed');
+
+export const producerRecordProblem = describeProducerRecordProblem;
+export const consumerRecordsProblem = describeConsumerRecordsProblem;
+export type { SpiConsumerRecord, SpiProducerRecord };

@@ -13,7 +13,7 @@ import {
   type ConfigKey,
   type ResolvedConfig,
 } from '../common/config-def';
-import { isInterceptor, isPartitioner, type Partitioner, type ProducerInterceptor } from '../common/plugins';
+import { isPartitioner, isProducerInterceptor, type Partitioner, type ProducerInterceptor } from '../common/plugins';
 import { isSerdeSpec, type SerializerSpec } from '../common/serde';
 
 const MAX_INT = 2147483647;
@@ -40,8 +40,8 @@ const interceptorsKey: ConfigKey<readonly (ProducerInterceptor | string)[], read
   defaultValue: [],
   parse(raw, name) {
     const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
-    if (!Array.isArray(list) || !list.every((i) => typeof i === 'string' || isInterceptor(i))) {
-      throw new Error(`Invalid value for configuration ${name}: expected a list of interceptors`);
+    if (!Array.isArray(list) || !list.every((i) => typeof i === 'string' || isProducerInterceptor(i))) {
+      throw new Error(`Invalid value for configuration ${name}: expected a list of producer interceptors (objects with onSend)`);
     }
     return Object.freeze([...list]);
   },
@@ -67,7 +67,7 @@ export const PRODUCER_CONFIG = {
   'max.request.size': intKey({ doc: 'Largest Produce request (and so the largest record) in bytes.', defaultValue: 1048576, min: 0 }),
   'metadata.max.age.ms': intKey({ doc: 'Metadata is refreshed at least this often.', defaultValue: 300000, min: 0 }),
   'partitioner.class': optional(
-    objectKey<Partitioner>({ doc: 'A custom partitioner instance, or a plugin name/path for the plugin host; unset = built-in (murmur2 of the key, else uniform sticky).', check: isPartitioner, expected: 'a partitioner (an object with partition())' }),
+    objectKey<Partitioner>({ doc: 'A custom partitioner (plugins SPI) instance, or a plugin name/path for the plugin host; unset = built-in (murmur2 of the key, else uniform sticky).', check: isPartitioner, expected: 'a partitioner (an object with partition())' }),
   ),
   'partitioner.ignore.keys': boolKey({ doc: 'When true the built-in partitioner ignores keys (uniform sticky for every record).', defaultValue: false }),
   'interceptor.classes': interceptorsKey,

@@ -6,7 +6,15 @@ import { parseBootstrapServers } from '../common/bootstrap';
 import { consoleLogger, defaultPrng, defaultScheduler, type ClientDeps, type ClientLogger } from '../common/client-deps';
 import { timeoutError } from '../common/deadline';
 import { MetadataManager } from '../common/metadata-manager';
-import type { Partitioner, ProducerInterceptor, ProducerRecord, RecordMetadata } from '../common/plugins';
+import {
+  HookRunner,
+  producerRecordProblem,
+  type Partitioner,
+  type ProducerInterceptor,
+  type ProducerRecord,
+  type RecordMetadata,
+  type SpiProducerRecord,
+} from '../common/plugins';
 import { singleRecordBatchSize } from '../common/record-size';
 import { normalizeHeaders, resolveSerializer, type SerializeFn } from '../common/serde';
 import { clientTracer, injectTraceContext } from '../common/tracing';
@@ -19,18 +27,12 @@ import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput } fr
 import { RecordAccumulator } from './record-accumulator';
 import { Sender } from './sender';
 
-/** A record waiting to enter the accumulator (for metadata or memory), in send order. */
+/** A send on its way into the accumulator, in call order; `record` is unset while interceptors run. */
 interface PendingAppend {
-  readonly topic: string;
-  readonly partition: number | undefined;
-  readonly key: Uint8Array | null;
-  readonly value: Uint8Array | null;
-  readonly headers: RecordHeader[];
-  readonly timestamp: number;
+  record: SpiProducerRecord | undefined;
   readonly deadlineMs: number;
   onComplete(partition: number, offset: number, logAppendTimeMs: number): void;
   onError(error: TributaryError): void;
-  waitingFor?: 'metadata' | 'memory';
   metadataVersionAsked?: number;
 }
 
@@ -43,14 +45,24 @@ export interface ProducerMetrics {
   readonly producerEpoch: number;
 }
 
+export interface PartitionInfo {
+  readonly topic: string;
+  readonly partition: number;
+  /** -1 without a leader. */
+  readonly leader: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+}
+
 /**
  * The producer engine: Kafka's producer semantics behind a promise API.
  *
- * `send` resolves when the record is acknowledged (acks) and rejects with a
- * TributaryError when it cannot be; records of one partition are written in
- * send order. Sends that must wait (for metadata of a new topic or for
- * buffer.memory) wait in call order, at most max.block.ms, and hold the sends
- * after them, as a blocked `send` holds a Kafka producer's thread.
+ * `send` resolves when the record is acknowledged (per acks) and rejects with
+ * a TributaryError when it cannot be; records of one partition are written in
+ * send order. Sends that must wait (for metadata of a new topic, for
+ * buffer.memory, for an async interceptor) wait in call order, at most
+ * max.block.ms, and hold the sends after them, as a blocked `send` holds a
+ * Kafka producer's thread.
  */
 export class Producer<K = Uint8Array, V = Uint8Array> {
   readonly config: ProducerConfig;
@@ -58,6 +70,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   private readonly prng: Prng;
   private readonly tracer: Tracer;
   private readonly logger: ClientLogger;
+  private readonly hooks: HookRunner;
   private readonly transport: ClientTransport;
   private readonly metadata: MetadataManager;
   private readonly pool: BufferPool;
@@ -66,7 +79,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   private readonly idempotence: IdempotenceState | undefined;
   private readonly sticky: UniformStickyPartitioner;
   private readonly partitioner: Partitioner | undefined;
-  private readonly interceptors: readonly ProducerInterceptor<K, V>[];
+  private readonly interceptors: readonly ProducerInterceptor[];
   private readonly serializeKey: SerializeFn<K>;
   private readonly serializeValue: SerializeFn<V>;
   private readonly appendQueue: PendingAppend[] = [];
@@ -82,9 +95,10 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     this.prng = defaultPrng(deps);
     this.tracer = deps.tracer ?? clientTracer();
     this.logger = deps.logger ?? consoleLogger;
+    this.hooks = new HookRunner(this.scheduler, this.logger);
     this.transport = deps.transport;
-    this.partitioner = resolvePlugin(cfg['partitioner.class'], 'partitioner.class');
-    this.interceptors = cfg['interceptor.classes'].map((i) => resolvePlugin(i, 'interceptor.classes') as ProducerInterceptor<K, V>);
+    this.partitioner = requireInstance(cfg['partitioner.class'], 'partitioner.class');
+    this.interceptors = cfg['interceptor.classes'].map((i) => requireInstance(i, 'interceptor.classes') as ProducerInterceptor);
     this.serializeKey = resolveSerializer(cfg['key.serializer'] as never, 'key.serializer');
     this.serializeValue = resolveSerializer(cfg['value.serializer'] as never, 'value.serializer');
     const bootstrap = parseBootstrapServers(cfg['bootstrap.servers']);
@@ -141,52 +155,70 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     return promise;
   }
 
-  private doSend(original: ProducerRecord<K, V>): Promise<RecordMetadata> {
-    const record = this.runOnSend(original);
+  private doSend(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
     const span = this.tracer.startSpan(`send ${record.topic}`, {
       kind: SpanKind.PRODUCER,
       attributes: { 'messaging.system': 'tributary', 'messaging.operation.type': 'send', 'messaging.destination.name': record.topic },
     });
     return new Promise<RecordMetadata>((resolve, reject) => {
       const fail = (error: TributaryError): void => {
-        this.acknowledge(null, error);
+        this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(null, error), 'producer interceptor onAcknowledgement');
         endSpan(span, error);
         reject(error);
       };
       try {
         if (this.closePromise) throw new TributaryError('INVALID_REQUEST', 'Cannot send after the producer is closed.', { retriable: false });
-        const fatal = this.sender.fatalError;
-        if (fatal) throw fatal;
-        const headers = normalizeHeaders(record.headers);
-        injectTraceContext(span.spanContext(), headers);
-        const key = record.key === undefined || record.key === null ? null : this.serializeKey(record.key, record.topic, headers);
-        const value = record.value === null ? null : this.serializeValue(record.value, record.topic, headers);
-        const timestamp = record.timestamp ?? this.scheduler.nowMs();
-        this.checkRecordSize({ key, value, headers, timestamp });
-        const sizes = { serializedKeySize: key?.length ?? -1, serializedValueSize: value?.length ?? -1 };
-        this.appendQueue.push({
-          topic: record.topic,
-          partition: record.partition,
-          key,
-          value,
-          headers,
-          timestamp,
+        if (this.sender.fatalError) throw this.sender.fatalError;
+        const serialized = this.serialize(record);
+        const pending: PendingAppend = {
+          record: undefined,
           deadlineMs: this.scheduler.monotonicMs() + this.config['max.block.ms'],
-          onComplete: (partition, offset, logAppendTimeMs) =>
-            resolve({ topic: record.topic, partition, offset, timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : timestamp, ...sizes }),
+          onComplete: (partition, offset, logAppendTimeMs) => {
+            const spi = pending.record as SpiProducerRecord;
+            const metadata: RecordMetadata = {
+              topic: spi.topic,
+              partition,
+              offset,
+              timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : (spi.timestampMs as number),
+              serializedKeySize: spi.key?.length ?? -1,
+              serializedValueSize: spi.value?.length ?? -1,
+            };
+            const acked = { ...metadata, timestampMs: metadata.timestamp };
+            this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(acked, null), 'producer interceptor onAcknowledgement');
+            span.setAttribute('messaging.destination.partition.id', String(partition));
+            span.setAttribute('messaging.kafka.offset', offset);
+            endSpan(span);
+            resolve(metadata);
+          },
           onError: fail,
-        });
-        this.processAppends();
+        };
+        this.appendQueue.push(pending);
+        const intercepted = this.hooks.chain(this.interceptors, serialized, (i, r) => i.onSend(r), producerRecordProblem, 'producer interceptor onSend');
+        const admit = (out: SpiProducerRecord): void => {
+          const headers = [...out.headers];
+          injectTraceContext(span.spanContext(), headers);
+          pending.record = { ...out, headers, timestampMs: out.timestampMs ?? this.scheduler.nowMs() };
+          try {
+            this.checkRecordSize(pending.record);
+          } catch (error) {
+            this.appendQueue.splice(this.appendQueue.indexOf(pending), 1);
+            fail(toTributaryError(error));
+          }
+          this.processAppends();
+        };
+        if (intercepted instanceof Promise) intercepted.then(admit);
+        else admit(intercepted);
       } catch (error) {
         fail(toTributaryError(error));
       }
-    }).then((metadata) => {
-      this.acknowledge(metadata, null);
-      span.setAttribute('messaging.destination.partition.id', String(metadata.partition));
-      span.setAttribute('messaging.kafka.offset', metadata.offset);
-      endSpan(span);
-      return metadata;
     });
+  }
+
+  private serialize(record: ProducerRecord<K, V>): SpiProducerRecord {
+    const headers: RecordHeader[] = normalizeHeaders(record.headers);
+    const key = record.key === undefined || record.key === null ? null : this.serializeKey(record.key, record.topic, headers);
+    const value = record.value === null ? null : this.serializeValue(record.value, record.topic, headers);
+    return { topic: record.topic, partition: record.partition, key, value, headers, timestampMs: record.timestamp };
   }
 
   /** Waits until every record sent before the call is acknowledged or failed; linger.ms is ignored meanwhile. */
@@ -205,7 +237,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
    * Stops taking records, sends what is buffered (without lingering) and
    * waits up to `timeoutMs` for it to be acknowledged; what is still pending
    * then fails ("closed forcefully"). `close(0)` fails everything pending at
-   * once. Closes the transport too.
+   * once. Closes the plugins and the transport.
    */
   close(timeoutMs = Number.MAX_SAFE_INTEGER): Promise<void> {
     this.closePromise ??= this.doClose(timeoutMs);
@@ -230,23 +262,21 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     this.appendTimer?.cancel();
     this.sender.stop();
     this.metadata.close();
-    for (const plugin of [...this.interceptors, this.partitioner]) {
-      try {
-        plugin?.close?.();
-      } catch (error) {
-        this.logger.warn('plugin close failed', error);
-      }
-    }
+    this.hooks.notify([...this.interceptors, ...(this.partitioner ? [this.partitioner] : [])], (p) => p.close?.(), 'plugin close');
     await this.transport.close();
   }
 
-  /** The partitions of `topic` as the producer's metadata knows them (fetched if needed, within max.block.ms). */
-  async partitionsFor(topic: string): Promise<{ topic: string; partition: number; leader: number; replicas: readonly number[]; isr: readonly number[] }[]> {
-    const deadline = this.scheduler.monotonicMs() + this.config['max.block.ms'];
+  /** The partitions of `topic` (metadata fetched if needed, within max.block.ms). */
+  async partitionsFor(topic: string): Promise<PartitionInfo[]> {
+    const maxBlockMs = this.config['max.block.ms'];
+    const deadline = this.scheduler.monotonicMs() + maxBlockMs;
     this.metadata.addTopics([topic]);
     while (!this.metadata.cluster.hasTopic(topic)) {
-      if (this.scheduler.monotonicMs() >= deadline) throw timeoutError(`Topic ${topic} not present in metadata after ${this.config['max.block.ms']} ms.`);
-      await Promise.race([this.metadata.waitForUpdate(), this.sleep(deadline - this.scheduler.monotonicMs())]);
+      const left = deadline - this.scheduler.monotonicMs();
+      if (left <= 0) throw timeoutError(`Topic ${topic} not present in metadata after ${maxBlockMs} ms.`);
+      let timer: Cancellable | undefined;
+      await Promise.race([this.metadata.waitForUpdate(), new Promise<void>((resolve) => (timer = this.scheduler.schedule(left, resolve)))]);
+      timer?.cancel();
     }
     return this.metadata.cluster.partitions(topic).map((p) => ({ topic, partition: p.partition, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes }));
   }
@@ -262,35 +292,8 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     };
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.scheduler.schedule(Math.max(0, ms), resolve));
-  }
-
-  private runOnSend(record: ProducerRecord<K, V>): ProducerRecord<K, V> {
-    let current = record;
-    for (const interceptor of this.interceptors) {
-      try {
-        current = interceptor.onSend?.(current) ?? current;
-      } catch (error) {
-        // Fail-open, as Kafka: a broken interceptor is logged, the record goes on.
-        this.logger.warn('producer interceptor onSend failed', error);
-      }
-    }
-    return current;
-  }
-
-  private acknowledge(metadata: RecordMetadata | null, error: Error | null): void {
-    for (const interceptor of this.interceptors) {
-      try {
-        interceptor.onAcknowledgement?.(metadata, error);
-      } catch (e) {
-        this.logger.warn('producer interceptor onAcknowledgement failed', e);
-      }
-    }
-  }
-
-  private checkRecordSize(record: { key: Uint8Array | null; value: Uint8Array | null; headers: RecordHeader[]; timestamp: number }): void {
-    const size = singleRecordBatchSize(record);
+  private checkRecordSize(record: SpiProducerRecord): void {
+    const size = singleRecordBatchSize({ key: record.key, value: record.value, headers: record.headers, timestamp: record.timestampMs ?? 0 });
     for (const [limit, name] of [
       [this.config['max.request.size'], 'max.request.size'],
       [this.config['buffer.memory'], 'buffer.memory'],
@@ -308,9 +311,9 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     try {
       for (let head = this.appendQueue[0]; head; head = this.appendQueue[0]) {
         const now = this.scheduler.monotonicMs();
-        let outcome: 'done' | 'metadata' | 'memory';
+        let outcome: 'done' | 'metadata' | 'memory' | 'intercepting';
         try {
-          outcome = this.tryAppend(head, now);
+          outcome = head.record ? this.tryAppend(head, head.record, now) : 'intercepting';
         } catch (error) {
           this.appendQueue.shift();
           head.onError(toTributaryError(error));
@@ -320,13 +323,13 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
           this.appendQueue.shift();
           continue;
         }
+        if (outcome === 'intercepting') break; // admitted (in order) when its hooks finish
         if (now >= head.deadlineMs) {
           this.appendQueue.shift();
           if (outcome === 'memory') this.pool.clearWaiting();
-          head.onError(timeoutError(this.blockedMessage(head, outcome)));
+          head.onError(timeoutError(this.blockedMessage(head.record as SpiProducerRecord, outcome)));
           continue;
         }
-        head.waitingFor = outcome;
         this.armAppendTimer(head.deadlineMs - now);
         return;
       }
@@ -345,60 +348,62 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     });
   }
 
-  private blockedMessage(head: PendingAppend, outcome: 'metadata' | 'memory'): string {
+  private blockedMessage(record: SpiProducerRecord, outcome: 'metadata' | 'memory'): string {
     const maxBlockMs = this.config['max.block.ms'];
     if (outcome === 'memory') return `Failed to allocate memory within the configured max blocking time ${maxBlockMs} ms.`;
-    const count = this.metadata.cluster.partitionCount(head.topic);
-    return count !== undefined && head.partition !== undefined
-      ? `Partition ${head.partition} of topic ${head.topic} with partition count ${count} is not present in metadata after ${maxBlockMs} ms.`
-      : `Topic ${head.topic} not present in metadata after ${maxBlockMs} ms.`;
+    const count = this.metadata.cluster.partitionCount(record.topic);
+    return count !== undefined && typeof record.partition === 'number'
+      ? `Partition ${record.partition} of topic ${record.topic} with partition count ${count} is not present in metadata after ${maxBlockMs} ms.`
+      : `Topic ${record.topic} not present in metadata after ${maxBlockMs} ms.`;
   }
 
-  private tryAppend(head: PendingAppend, now: number): 'done' | 'metadata' | 'memory' {
+  private tryAppend(head: PendingAppend, record: SpiProducerRecord, now: number): 'done' | 'metadata' | 'memory' {
     const cluster = this.metadata.cluster;
-    const count = cluster.partitionCount(head.topic);
-    if (count === undefined || (head.partition !== undefined && head.partition >= count)) {
-      const topicError = cluster.topicErrorCode(head.topic);
-      if (topicError !== undefined && topicError !== 0 && !new TributaryError(topicError).retriable) throw new TributaryError(topicError, `topic ${head.topic}`);
-      this.metadata.addTopics([head.topic]);
+    const topic = record.topic;
+    const explicit = typeof record.partition === 'number' ? record.partition : undefined;
+    const count = cluster.partitionCount(topic);
+    if (count === undefined || (explicit !== undefined && explicit >= count)) {
+      const topicError = cluster.topicErrorCode(topic);
+      if (topicError !== undefined && topicError !== 0 && !new TributaryError(topicError).retriable) throw new TributaryError(topicError, `topic ${topic}`);
+      this.metadata.addTopics([topic]);
       if (head.metadataVersionAsked !== this.metadata.version) {
         head.metadataVersionAsked = this.metadata.version;
         this.metadata.requestUpdate();
       }
       return 'metadata';
     }
-    if (head.partition !== undefined && head.partition < 0) {
-      throw new TributaryError('UNKNOWN_TOPIC_OR_PARTITION', `Invalid partition given with record: ${head.partition} is not in the range [0...${count}].`, { retriable: false });
-    }
-    const available = cluster.availablePartitions(head.topic);
-    const chosen = head.partition === undefined ? this.choosePartition(head, count, available) : { partition: head.partition, sticky: false };
-    const partition = chosen.partition;
+    const available = cluster.availablePartitions(topic);
     const thunk: RecordThunk = {
-      record: { key: head.key, value: head.value, headers: head.headers, timestamp: head.timestamp },
+      record: { key: record.key, value: record.value, headers: record.headers, timestamp: record.timestampMs ?? now },
       onComplete: (offset, logAppendTimeMs) => head.onComplete(partition, offset, logAppendTimeMs),
       onError: (error) => head.onError(error),
     };
-    const result = this.accumulator.append({ topic: head.topic, partition }, thunk, now);
+    let chosen = explicit === undefined ? this.choosePartition(record, count, available) : { partition: explicit, sticky: false };
+    if (explicit === undefined && this.partitioner?.onNewBatch && this.accumulator.wouldStartNewBatch({ topic, partition: chosen.partition }, thunk)) {
+      // Kafka's onNewBatch: a sticky custom partitioner may switch, then partitions the record again.
+      this.partitioner.onNewBatch(topic, { partitionCount: count, availablePartitions: available }, chosen.partition);
+      chosen = this.choosePartition(record, count, available);
+    }
+    const partition = chosen.partition;
+    const result = this.accumulator.append({ topic, partition }, thunk, now);
     if (result.status === 'no-memory') return 'memory';
     this.pool.clearWaiting();
-    if (chosen.sticky) this.sticky.recordAppended(head.topic, partition, result.bytes, count, available);
+    if (chosen.sticky) this.sticky.recordAppended(topic, partition, result.bytes, count, available);
     if (result.batchIsFull || result.newBatch) this.sender.wakeup(result.batchIsFull ? 0 : this.config['linger.ms']);
     return 'done';
   }
 
-  private choosePartition(head: PendingAppend, count: number, available: readonly number[]): { partition: number; sticky: boolean } {
+  private choosePartition(record: SpiProducerRecord, count: number, available: readonly number[]): { partition: number; sticky: boolean } {
     if (this.partitioner) {
-      const input = { topic: head.topic, key: head.key, value: head.value, headers: head.headers, partitionCount: count, availablePartitions: available };
-      const partition = this.partitioner.partition(input);
-      if (partition >= 0) {
-        if (!Number.isInteger(partition) || partition >= count) {
-          throw new TributaryError('INVALID_REQUEST', `partitioner.class returned partition ${partition} for topic ${head.topic} with ${count} partitions`, { retriable: false });
-        }
-        return { partition, sticky: false };
+      // Fail-closed (SPI contract): a throw or an out-of-range answer fails the send.
+      const partition = this.partitioner.partition(record, { partitionCount: count, availablePartitions: available });
+      if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
+        throw new TributaryError('INVALID_REQUEST', `partitioner.class returned partition ${partition} for topic ${record.topic} with ${count} partitions`, { retriable: false });
       }
+      return { partition, sticky: false };
     }
-    if (head.key !== null && !this.config['partitioner.ignore.keys']) return { partition: partitionForKey(head.key, count), sticky: false };
-    return { partition: this.sticky.partition(head.topic, count, available), sticky: true };
+    if (record.key !== null && !this.config['partitioner.ignore.keys']) return { partition: partitionForKey(record.key, count), sticky: false };
+    return { partition: this.sticky.partition(record.topic, count, available), sticky: true };
   }
 }
 
@@ -410,17 +415,14 @@ function endSpan(span: Span, error?: TributaryError): void {
   span.end();
 }
 
-function resolvePlugin<T>(spec: T | string | undefined, key: string): T | undefined {
+function requireInstance<T>(spec: T | string | undefined, key: string): T | undefined {
   if (typeof spec === 'string') {
-    throw new TributaryError(
-      'INVALID_CONFIG',
-      `${key}=${spec}: plugin names/paths are loaded by the plugin host (@tributary/plugins-host); pass a plugin instance here`,
-    );
+    throw new TributaryError('INVALID_CONFIG', `${key}=${spec}: plugin names/paths are loaded by the plugin host (@tributary/plugins-host); pass a plugin instance here`);
   }
   return spec;
 }
 
-/** Creates a producer: `createProducer<string, Order>({ 'bootstrap.servers': 'localhost:9290', 'value.serializer': 'json' }, deps)`. */
+/** Creates a producer: `createProducer<string, Order>({ 'bootstrap.servers': 'localhost:9290', 'key.serializer': 'string', 'value.serializer': 'json' }, deps)`. */
 export function createProducer<K = Uint8Array, V = Uint8Array>(config: ProducerConfigInput, deps: ClientDeps): Producer<K, V> {
   return new Producer<K, V>(config, deps);
 }

@@ -65,6 +65,12 @@ export class RecordAccumulator {
     return { status: 'appended', batch, newBatch: true, bytes, batchIsFull: deque.length > 1 || batch.isFull };
   }
 
+  /** True when `record` would not fit the partition's open batch (a custom partitioner's onNewBatch moment). */
+  wouldStartNewBatch(tp: TopicPartition, thunk: RecordThunk): boolean {
+    const last = this.deques.get(`${tp.topic}-${tp.partition}`)?.at(-1);
+    return !last || last.state !== 'open' || (last.recordCount > 0 && last.estimatedSizeBytes + last.sizeOf(thunk.record) > this.config.batchSizeBytes);
+  }
+
   /** Which leaders have sendable batches (Kafka's `ready`). */
   ready(cluster: ClusterView, nowMs: number, isMuted: (key: string) => boolean): ReadyCheck {
     const readyNodes = new Map<number, NodeTarget>();

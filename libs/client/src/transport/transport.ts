@@ -282,8 +282,9 @@ export interface DeleteRecordsResponse {
     readonly partitions: readonly { readonly partition: number; readonly lowWatermark: number; readonly errorCode: number }[];
   }[];
 }
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface DescribeClusterRequest {}
+export interface DescribeClusterRequest {
+  readonly includeClusterAuthorizedOperations?: boolean;
+}
 export interface DescribeClusterResponse {
   readonly errorCode: number;
   readonly errorMessage: string | null;
