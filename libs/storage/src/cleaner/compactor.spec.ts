@@ -78,6 +78,47 @@ describe('Compactor', () => {
     ]);
   });
 
+  it.each([CompressionType.Gzip, CompressionType.Snappy, CompressionType.Lz4, CompressionType.Zstd])(
+    'recompresses a cleaned batch with its original codec (%s)',
+    async (compression) => {
+      const log = new MemoryLog();
+      log.append({ records: [rec('k', 'old'.repeat(50)), rec('j', 'keep'.repeat(50)), rec('k', 'new'.repeat(50))], compression });
+      log.roll();
+      await testCompactor().compact(log, compactRequest(0));
+      const decoded = decodeRecordBatch(log.allBatches()[0]);
+      expect(decoded.attributes.compression).toBe(compression);
+      expect(decoded.records.map((r) => [r.offset, text(r.key)])).toEqual([
+        [1, 'j'],
+        [2, 'k'],
+      ]);
+    },
+  );
+
+  it('rewrites segments in groups whose input fits segment.bytes, one cleaned segment per group', async () => {
+    const log = new MemoryLog();
+    for (let i = 0; i < 6; i++) {
+      log.append({ records: [rec(`k${i}`, 'x'.repeat(100))] });
+      log.append({ records: [rec('hot', `${i}`)] });
+      log.roll();
+    }
+    const sizes = log.segments().map((s) => s.sizeBytes);
+    const result = await testCompactor().compact(log, { ...compactRequest(0), segmentBytes: sizes[0] * 2 });
+    // 6 closed segments, two per group: three cleaned segments named after each group's first.
+    expect(result.stats).toMatchObject({ segmentsReplaced: 6, segmentsWritten: 3 });
+    expect(log.segments().map((s) => s.baseOffset)).toEqual([0, 4, 8, 12]);
+    expect(log.readFrom().filter((r) => text(r.key) === 'hot').map((r) => r.offset)).toEqual([11]);
+  });
+
+  it('fails on a corrupt batch without swapping anything', async () => {
+    const log = new MemoryLog();
+    log.append({ records: [rec('a', '1'), rec('a', '2')] });
+    log.roll();
+    const before = log.allBatches().map((b) => Buffer.from(b));
+    log.allBatches()[0][70] ^= 0xff; // a record byte: the CRC no longer matches
+    await expect(testCompactor().compact(log, compactRequest(0))).rejects.toThrow(/CRC/);
+    expect(log.allBatches().length).toBe(before.length);
+  });
+
   it('keeps an emptied batch header only when it is its producer’s last batch', async () => {
     const log = new MemoryLog();
     log.append({ records: [rec('k', 'v1')], producerId: 1, producerEpoch: 0, baseSequence: 0 }); // 0: superseded, not last of 1
