@@ -1,0 +1,31 @@
+import { type Prng, createPrng } from '@tributary/util';
+import { decodeRecordBatch, encodeRecordBatch, iterateBatches } from '@tributary/records';
+
+/** A batch of `count` records whose values are `valueBytes` bytes derived from `seed` (deterministic). */
+export function makeBatch(options: { count?: number; valueBytes?: number; seed?: number; timestamp?: number; baseOffset?: number; epoch?: number } = {}): Buffer {
+  const count = options.count ?? 1;
+  const prng: Prng = createPrng(options.seed ?? 1);
+  const ts = options.timestamp ?? 1_700_000_000_000;
+  const records = Array.from({ length: count }, (_, i) => {
+    const value = Buffer.allocUnsafe(options.valueBytes ?? 16);
+    for (let j = 0; j < value.length; j++) value[j] = Math.floor(prng.next() * 256);
+    return { key: Buffer.from(`k${options.seed ?? 1}-${i}`), value, timestamp: ts + i };
+  });
+  return encodeRecordBatch({ baseOffset: options.baseOffset ?? 0, partitionLeaderEpoch: options.epoch ?? -1, records });
+}
+
+/** Splits concatenated batches into { baseOffset, lastOffset, bytes } (no CRC check). */
+export function splitBatches(buf: Buffer): { baseOffset: number; lastOffset: number; bytes: Buffer }[] {
+  return [...iterateBatches(buf)].map((b) => ({
+    baseOffset: b.header.baseOffset,
+    lastOffset: b.header.baseOffset + b.header.lastOffsetDelta,
+    bytes: buf.subarray(b.position, b.position + b.size),
+  }));
+}
+
+/** Record values of every batch in `buf`, in order, as hex. */
+export function recordKeys(buf: Buffer): string[] {
+  const out: string[] = [];
+  for (const b of splitBatches(buf)) for (const r of decodeRecordBatch(b.bytes).records) out.push(r.key?.toString() ?? '');
+  return out;
+}
