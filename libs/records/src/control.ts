@@ -61,6 +61,9 @@ export function encodeControlBatch(input: ControlBatchInput): Buffer {
   if (!Number.isSafeInteger(input.producerId) || input.producerId < 0) {
     throw new TributaryError('INVALID_RECORD', `a transaction marker needs a producer id, got ${input.producerId}`);
   }
+  if (!Number.isInteger(input.coordinatorEpoch) || input.coordinatorEpoch < -1 || input.coordinatorEpoch > 0x7fffffff) {
+    throw new TributaryError('INVALID_RECORD', `coordinatorEpoch ${input.coordinatorEpoch} is not an int32 >= -1`);
+  }
   const key = Buffer.allocUnsafe(CONTROL_KEY_BYTES);
   key.writeInt16BE(CONTROL_KEY_VERSION, 0);
   key.writeInt16BE(typeId, 2);

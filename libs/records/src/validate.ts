@@ -212,7 +212,9 @@ export function* iterateBatches(buf: Buffer, options: { verifyCrc?: boolean } = 
  * For LogAppendTime topics: sets the batch's timestamp type to LogAppendTime and
  * its maxTimestamp to `timestampMs`, then recomputes the CRC — in place,
  * without touching the records (readers take every record's timestamp from
- * maxTimestamp). Throws CORRUPT_MESSAGE if no whole batch is at `at`.
+ * maxTimestamp). Validate the batch first: the new CRC covers whatever bytes
+ * are there, so stamping a corrupt batch would hide the corruption. Throws
+ * CORRUPT_MESSAGE if no whole batch is at `at`.
  */
 export function stampLogAppendTime(buf: Buffer, at: number, timestampMs: number): void {
   if (!Number.isSafeInteger(timestampMs)) throw invalid(`timestamp ${timestampMs} is not a safe integer`);
