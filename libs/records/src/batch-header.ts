@@ -124,22 +124,31 @@ export function readBatchHeader(buf: Buffer, at = 0): RecordBatchHeader {
   if (batchLength < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD) {
     throw new TributaryError('CORRUPT_MESSAGE', `batchLength ${batchLength} is smaller than the v2 header`);
   }
+  return readHeaderFields(buf, at);
+}
+
+/**
+ * Reads the fixed header fields of the batch at `at`, checking only that the
+ * int64s are safe integers: the caller has checked the bytes are there.
+ */
+export function readHeaderFields(buf: Buffer, at: number): RecordBatchHeader {
   return {
-    baseOffset: readSafeInt64(buf, at + BASE_OFFSET_OFFSET, 'baseOffset'),
-    batchLength,
+    baseOffset: readSafeInt64Fast(buf, at + BASE_OFFSET_OFFSET, 'baseOffset'),
+    batchLength: buf.readInt32BE(at + BATCH_LENGTH_OFFSET),
     partitionLeaderEpoch: buf.readInt32BE(at + PARTITION_LEADER_EPOCH_OFFSET),
-    magic,
+    magic: buf.readInt8(at + MAGIC_OFFSET),
     crc: buf.readUInt32BE(at + CRC_OFFSET),
     attributes: buf.readInt16BE(at + ATTRIBUTES_OFFSET),
     lastOffsetDelta: buf.readInt32BE(at + LAST_OFFSET_DELTA_OFFSET),
-    baseTimestamp: readSafeInt64(buf, at + BASE_TIMESTAMP_OFFSET, 'baseTimestamp'),
-    maxTimestamp: readSafeInt64(buf, at + MAX_TIMESTAMP_OFFSET, 'maxTimestamp'),
-    producerId: readSafeInt64(buf, at + PRODUCER_ID_OFFSET, 'producerId'),
+    baseTimestamp: readSafeInt64Fast(buf, at + BASE_TIMESTAMP_OFFSET, 'baseTimestamp'),
+    maxTimestamp: readSafeInt64Fast(buf, at + MAX_TIMESTAMP_OFFSET, 'maxTimestamp'),
+    producerId: readSafeInt64Fast(buf, at + PRODUCER_ID_OFFSET, 'producerId'),
     producerEpoch: buf.readInt16BE(at + PRODUCER_EPOCH_OFFSET),
     baseSequence: buf.readInt32BE(at + BASE_SEQUENCE_OFFSET),
     recordCount: buf.readInt32BE(at + RECORDS_COUNT_OFFSET),
   };
 }
+
 
 /** Rewrites baseOffset (a safe integer) in place; outside the CRC, so the batch stays valid. */
 export function setBaseOffset(buf: Buffer, baseOffset: number, at = 0): void {

@@ -16,7 +16,6 @@ export {
   decodeRecordBatch,
   decodeRecordBatches,
   encodeRecordBatch,
-  MIN_RECORD_BYTES,
   type DecodedRecordBatch,
   type DecodeOptions,
   type Record,
@@ -28,6 +27,7 @@ export {
 export {
   computeBatchCrc,
   iterateBatches,
+  MIN_RECORD_BYTES,
   stampLogAppendTime,
   validateRecordBatch,
   type AppendOrigin,

@@ -1,8 +1,6 @@
 import { TributaryError } from '@tributary/errors';
 
 const TWO_32 = 2 ** 32;
-/** |hi| above this cannot be part of a safe integer. */
-const MAX_SAFE_HI = 2 ** 21;
 
 /**
  * Reads a big-endian int64 that must be a safe integer, without BigInt.
@@ -11,9 +9,7 @@ const MAX_SAFE_HI = 2 ** 21;
 export function readSafeInt64Fast(buf: Buffer, at: number, what: string): number {
   const hi = (buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3];
   const lo = ((buf[at + 4] << 24) | (buf[at + 5] << 16) | (buf[at + 6] << 8) | buf[at + 7]) >>> 0;
-  if (hi > MAX_SAFE_HI || hi < -MAX_SAFE_HI) {
-    throw new TributaryError('CORRUPT_MESSAGE', `${what} ${buf.readBigInt64BE(at)} is not a safe integer`);
-  }
+  // Exact whenever |hi| <= 2^21, the range of safe integers; outside it the result is >= 2^53 in magnitude.
   const value = hi * TWO_32 + lo;
   if (!Number.isSafeInteger(value)) {
     throw new TributaryError('CORRUPT_MESSAGE', `${what} ${buf.readBigInt64BE(at)} is not a safe integer`);

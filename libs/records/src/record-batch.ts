@@ -31,7 +31,7 @@ import {
 import { codecFor, DEFAULT_MAX_DECOMPRESSED_BYTES, tooLarge } from './compression';
 import { crc32c } from './crc32c';
 import { writeInt64 } from './int64';
-import { validateRecordBatch } from './validate';
+import { MIN_RECORD_BYTES, validateRecordBatch } from './validate';
 import { ByteReader, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint';
 
 /** One header of a record: a UTF-8 key and a nullable value. */
@@ -104,9 +104,6 @@ export interface DecodeOptions {
   /** Verify the CRC (default true). Only skip it for bytes validated moments ago. */
   verifyCrc?: boolean;
 }
-
-/** Smallest possible encoded record: length, attributes, timestampDelta, offsetDelta, key, value, header count. */
-export const MIN_RECORD_BYTES = 7;
 
 function invalid(message: string): TributaryError {
   return new TributaryError('INVALID_RECORD', message);

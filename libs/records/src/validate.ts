@@ -1,26 +1,19 @@
 import { TributaryError } from '@tributary/errors';
 import {
   ATTRIBUTES_OFFSET,
-  BASE_OFFSET_OFFSET,
-  BASE_SEQUENCE_OFFSET,
-  BASE_TIMESTAMP_OFFSET,
   BATCH_LENGTH_OFFSET,
   CompressionType,
   CRC_OFFSET,
   CURRENT_MAGIC,
-  LAST_OFFSET_DELTA_OFFSET,
   LOG_OVERHEAD,
   MAGIC_OFFSET,
   MAX_TIMESTAMP_OFFSET,
-  PARTITION_LEADER_EPOCH_OFFSET,
-  PRODUCER_EPOCH_OFFSET,
-  PRODUCER_ID_OFFSET,
   RECORD_BATCH_OVERHEAD,
-  RECORDS_COUNT_OFFSET,
+  readHeaderFields,
   type RecordBatchHeader,
 } from './batch-header';
 import { crc32c } from './crc32c';
-import { readSafeInt64Fast, writeInt64 } from './int64';
+import { writeInt64 } from './int64';
 
 /**
  * Who wrote the batch, as Kafka's AppendOrigin: the checks differ.
@@ -48,7 +41,8 @@ export interface ValidateOptions {
 }
 
 const MIN_BATCH_LENGTH = RECORD_BATCH_OVERHEAD - LOG_OVERHEAD;
-const MIN_RECORD_BYTES = 7;
+/** Smallest possible encoded record: length, attributes, timestampDelta, offsetDelta, key, value, header count. */
+export const MIN_RECORD_BYTES = 7;
 const HIGHEST_COMPRESSION = CompressionType.Zstd;
 
 function corrupt(message: string): TributaryError {
@@ -95,24 +89,6 @@ function checkFrame(buf: Buffer, at: number, options: ValidateOptions): number {
   return size;
 }
 
-/** Reads the fixed header (bounds already checked) with safe-integer checks, without BigInt. */
-function readHeader(buf: Buffer, at: number): RecordBatchHeader {
-  return {
-    baseOffset: readSafeInt64Fast(buf, at + BASE_OFFSET_OFFSET, 'baseOffset'),
-    batchLength: buf.readInt32BE(at + BATCH_LENGTH_OFFSET),
-    partitionLeaderEpoch: buf.readInt32BE(at + PARTITION_LEADER_EPOCH_OFFSET),
-    magic: buf[at + MAGIC_OFFSET],
-    crc: buf.readUInt32BE(at + CRC_OFFSET),
-    attributes: buf.readInt16BE(at + ATTRIBUTES_OFFSET),
-    lastOffsetDelta: buf.readInt32BE(at + LAST_OFFSET_DELTA_OFFSET),
-    baseTimestamp: readSafeInt64Fast(buf, at + BASE_TIMESTAMP_OFFSET, 'baseTimestamp'),
-    maxTimestamp: readSafeInt64Fast(buf, at + MAX_TIMESTAMP_OFFSET, 'maxTimestamp'),
-    producerId: readSafeInt64Fast(buf, at + PRODUCER_ID_OFFSET, 'producerId'),
-    producerEpoch: buf.readInt16BE(at + PRODUCER_EPOCH_OFFSET),
-    baseSequence: buf.readInt32BE(at + BASE_SEQUENCE_OFFSET),
-    recordCount: buf.readInt32BE(at + RECORDS_COUNT_OFFSET),
-  };
-}
 
 /** The CRC32C a batch should carry: over attributes through the end. */
 export function computeBatchCrc(buf: Buffer, at: number, size: number): number {
@@ -140,7 +116,7 @@ export function validateRecordBatch(buf: Buffer, at = 0, options: ValidateOption
       throw corrupt(`batch at position ${at} is corrupt: stored CRC ${stored} does not match computed CRC ${computed}`);
     }
   }
-  const header = readHeader(buf, at);
+  const header = readHeaderFields(buf, at);
   const { recordCount, lastOffsetDelta } = header;
   if (recordCount < 0) throw corrupt(`recordCount ${recordCount} is negative`);
   if (lastOffsetDelta < 0) throw corrupt(`lastOffsetDelta ${lastOffsetDelta} is negative`);
@@ -203,7 +179,7 @@ export function* iterateBatches(buf: Buffer, options: { verifyCrc?: boolean } = 
         throw corrupt(`batch at position ${position} is corrupt: CRC mismatch`);
       }
     }
-    yield { position, header: readHeader(buf, position), size };
+    yield { position, header: readHeaderFields(buf, position), size };
     position += size;
   }
 }
