@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { type AnyPluginDefinition, type PluginKind, PLUGIN_API_VERSION, type SegmentView, definePlugin } from '@tributary/plugins-api';
 import { createTestContext } from '@tributary/plugins-api';
 import { FakeScheduler } from '@tributary/util';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { installTestTelemetry } from '@tributary/telemetry';
 import { PluginCatalog } from './plugin-catalog';
 import { PluginError } from './plugin-error';
 import { createRecordingTracer } from './test-support/recording-tracer';
@@ -234,5 +235,32 @@ describe('plugin creation', () => {
     const { catalog } = setup(plugins);
     const kinds: PluginKind[] = ['partitioner'];
     expect(thrownBy(() => catalog.registry(kinds[0]).get('nope')).message).toBe("no partitioner plugin named 'nope'; registered: ctx, create-throws");
+  });
+});
+
+describe('default tracer', () => {
+  it("uses @tributary/telemetry's tracer for '@tributary/plugins-host', with plugin spans as children", () => {
+    const telemetry = installTestTelemetry();
+    try {
+      const traced = definePlugin({
+        kind: 'partitioner',
+        name: 'traced',
+        ...meta,
+        create: () => ({
+          partition: () => {
+            trace.getTracer('plugin-author').startSpan('inner').end();
+            return 0;
+          },
+        }),
+      });
+      const catalog = new PluginCatalog([{ definition: traced, source: { type: 'inline' } }], { logger: createTestContext().logger });
+      catalog.createPartitioner('traced').partition(record, { partitionCount: 1, availablePartitions: [0] });
+      const outer = telemetry.spans.find((s) => s.name === 'plugin partitioner.partition');
+      const inner = telemetry.spans.find((s) => s.name === 'inner');
+      expect(outer?.attributes['tributary.plugin.name']).toBe('traced');
+      expect(inner?.parentSpanId).toBe(outer?.spanContext().spanId);
+    } finally {
+      telemetry.uninstall();
+    }
   });
 });

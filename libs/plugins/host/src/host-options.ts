@@ -1,6 +1,7 @@
 import type { PluginLogger } from '@tributary/plugins-api';
 import { type Scheduler, systemScheduler } from '@tributary/util';
-import { type Tracer, trace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { getTracer } from '@tributary/telemetry';
 import { randomInt } from 'node:crypto';
 import { consoleLogger } from './console-logger';
 
@@ -16,7 +17,7 @@ export interface PluginHostOptions {
   /** Time and timers for hook timeouts and plugin clocks (a FakeScheduler in tests). Default: the system scheduler. */
   readonly scheduler?: Scheduler;
   readonly logger?: PluginLogger;
-  /** Default: `trace.getTracer('@tributary/plugins-host')`. */
+  /** Default: `getTracer('@tributary/plugins-host')` from @tributary/telemetry (a no-op until an app registers an SDK). */
   readonly tracer?: Tracer;
   /** Seed for plugin PRNGs: every created instance gets its own seed derived from it. Default: random. */
   readonly seed?: number;
@@ -43,7 +44,7 @@ export function resolveHostOptions(options: PluginHostOptions = {}): ResolvedPlu
     hookTimeoutMs,
     scheduler: options.scheduler ?? systemScheduler,
     logger: options.logger ?? consoleLogger,
-    tracer: options.tracer ?? trace.getTracer(PLUGINS_HOST_TRACER_NAME),
+    tracer: options.tracer ?? getTracer(PLUGINS_HOST_TRACER_NAME),
     builtins: options.builtins ?? true,
     nextSeed: () => (base === undefined ? randomInt(0, 2 ** 32) : mixSeed(base, counter++)),
   };
