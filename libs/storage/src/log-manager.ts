@@ -286,7 +286,10 @@ export class LogManager {
     let recovered = 0;
     let truncatedBytes = 0;
     try {
-      this.disk.mkdir(dir.path);
+      if (!this.disk.stat(dir.path)) {
+        this.disk.mkdir(dir.path);
+        this.disk.fsyncDirSync(path.dirname(dir.path));
+      }
       const marker = path.join(dir.path, CLEAN_SHUTDOWN_FILE);
       hadClean = this.disk.stat(marker) !== undefined;
       const recoveryPoints = this.readCheckpoint(dir, RECOVERY_POINT_CHECKPOINT_FILE);

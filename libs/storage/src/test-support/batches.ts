@@ -29,3 +29,21 @@ export function recordKeys(buf: Buffer): string[] {
   for (const b of splitBatches(buf)) for (const r of decodeRecordBatch(b.bytes).records) out.push(r.key?.toString() ?? '');
   return out;
 }
+
+/** Every batch of the log from its start, via `read` (each CRC-checked by the log). */
+export function readAllBatches(log: { logStartOffset: number; logEndOffset: number; read(o: number, opts: { maxBytes: number }): { records: Buffer } }): {
+  baseOffset: number;
+  lastOffset: number;
+  bytes: Buffer;
+}[] {
+  const out: { baseOffset: number; lastOffset: number; bytes: Buffer }[] = [];
+  let offset = log.logStartOffset;
+  while (offset < log.logEndOffset) {
+    const { records } = log.read(offset, { maxBytes: 64 * 1024 });
+    const batches = splitBatches(records);
+    if (batches.length === 0) break;
+    for (const b of batches) out.push({ ...b, bytes: Buffer.from(b.bytes) });
+    offset = batches[batches.length - 1].lastOffset + 1;
+  }
+  return out;
+}
