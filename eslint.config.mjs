@@ -25,6 +25,8 @@ const depConstraints = [
   { sourceTag: 'scope:metadata', onlyDependOnLibsWithTags: ['scope:records', 'type:shared', 'scope:testing'] },
   { sourceTag: 'scope:broker', notDependOnLibsWithTags: ['scope:controller', 'type:app', 'type:tool'] },
   { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:records', 'scope:proto', 'scope:rpc', 'scope:plugins-api', 'scope:plugins-host', 'scope:plugins-builtin', 'type:shared', 'scope:testing'] },
+  // Plugins generated with `nx g @tributary/tools:plugin` see only the public SPI.
+  { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:plugins-api', 'scope:testing'] },
   { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app', 'type:tool'] },
   { sourceTag: '*', notDependOnLibsWithTags: ['type:tool'] },
 ];
