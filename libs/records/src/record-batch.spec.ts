@@ -83,6 +83,11 @@ describe('encodeRecordBatch / decodeRecordBatch', () => {
     }
   });
 
+  it('takes maxTimestamp from the records, even when they are all negative', () => {
+    const buf = encodeRecordBatch({ records: [{ key: null, value: null, timestamp: -5 }, { key: null, value: null, timestamp: -3 }] });
+    expect(validateRecordBatch(buf)).toMatchObject({ baseTimestamp: -5, maxTimestamp: -3 });
+  });
+
   it('rejects a flipped bit', () => {
     const buf = encodeRecordBatch({ records: [{ key: null, value: b('hello'), timestamp: 5 }] });
     buf[buf.length - 3] ^= 1;

@@ -135,7 +135,7 @@ function measureRecords(records: readonly RecordInput[], baseTimestamp: number):
   const n = records.length;
   if (bodySizes.length < n) bodySizes = new Int32Array(Math.max(n, bodySizes.length * 2));
   let size = 0;
-  let maxTimestamp = NO_TIMESTAMP;
+  let maxTimestamp = -Infinity;
   let previousDelta = -1;
   let headerIndex = 0;
   for (let i = 0; i < n; i++) {
