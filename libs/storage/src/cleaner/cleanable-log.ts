@@ -12,7 +12,10 @@ export interface CleanableLog {
   /** Segments ascending by baseOffset; the last is the active one. */
   segments(): readonly SegmentView[];
   logStartOffset(): number;
-  /** The batches of a closed segment in file order, each one whole batch (header + records). */
+  /**
+   * The batches of a closed segment in file order, each one whole batch
+   * (header + records) whose CRC has been checked; CORRUPT_MESSAGE otherwise.
+   */
   readBatches(baseOffset: number): AsyncIterable<Buffer>;
   /** Removes closed segments (renamed `.deleted`, files removed after file.delete.delay.ms). */
   deleteSegments(baseOffsets: readonly number[], reason: CleanupReason): Promise<void>;

@@ -138,10 +138,9 @@ export class Compactor {
       const mapping = segment.nextOffset > firstDirtyOffset;
       for await (const batch of log.readBatches(segment.baseOffset)) {
         await this.read(batch, stats);
-        const willMap = mapping && !full;
-        const header = validateRecordBatch(batch, 0, { origin: 'log', verifyCrc: willMap });
+        const header = headerOf(batch);
         if (header.producerId >= 0) lastBatchOffsetOfProducer.set(header.producerId, lastOffsetOf(header));
-        if (willMap) full = !this.mapBatch(batch, header, firstDirtyOffset, toOffset);
+        if (mapping && !full) full = !this.mapBatch(batch, header, firstDirtyOffset, toOffset);
       }
     }
     stats.mapEntries = map.size;
@@ -184,7 +183,7 @@ export class Compactor {
       for (const segment of group) {
         for await (const batch of log.readBatches(segment.baseOffset)) {
           await this.read(batch, groupStats);
-          const result = cleaner.clean(batch, validateRecordBatch(batch, 0, { origin: 'log' }), groupStats);
+          const result = cleaner.clean(batch, headerOf(batch), groupStats);
           if (result.kind === 'drop') {
             groupStats.batchesDropped++;
             continue;
@@ -224,6 +223,11 @@ export class Compactor {
       await (this.options.yieldToEventLoop ?? yieldWithSetImmediate)();
     }
   }
+}
+
+/** The header of a batch the log has already checked (CRC included): validated again for structure only. */
+function headerOf(batch: Buffer): RecordBatchHeader {
+  return validateRecordBatch(batch, 0, { origin: 'log', verifyCrc: false });
 }
 
 /** Closed segments overlapping [fromOffset, toOffset), ascending. An empty segment counts by its base offset. */

@@ -7,6 +7,7 @@ import {
   type Record,
   type RecordBatchInput,
   setBaseOffset,
+  validateRecordBatch,
 } from '@tributary/records';
 import { assert } from '@tributary/util';
 import type { CleanableLog, CleanedSegment, CleanedSegmentWriter } from '../cleanable-log';
@@ -94,6 +95,7 @@ export class MemoryLog implements CleanableLog {
     assert(segment, `no segment ${baseOffset}`);
     for (const batch of [...segment.batches]) {
       this.onRead?.();
+      validateRecordBatch(batch, 0, { origin: 'log' }); // the port promises CRC-checked batches
       yield batch;
     }
   }
