@@ -24,6 +24,8 @@ export interface FaultRule {
   /** A path prefix, or a pattern tested against the path. */
   readonly path?: string | RegExp;
   readonly code: string;
+  /** Matching operations to let through before failing (default 0). */
+  skip?: number;
   count?: number;
 }
 
@@ -438,6 +440,10 @@ export class SimulatedDisk implements Disk {
     for (const rule of this.faults) {
       if (rule.ops && !rule.ops.includes(op)) continue;
       if (rule.path !== undefined && !(typeof rule.path === 'string' ? abs.startsWith(rule.path) : rule.path.test(abs))) continue;
+      if (rule.skip !== undefined && rule.skip > 0) {
+        rule.skip--;
+        continue;
+      }
       if (rule.count !== undefined) {
         if (rule.count <= 0) continue;
         rule.count--;

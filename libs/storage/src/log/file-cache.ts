@@ -18,11 +18,42 @@ export class FileCache {
   private readonly entries = new Map<string, Entry>();
   /** Count of opens, for tests and metrics. */
   opens = 0;
+  private fsyncsRunning = 0;
+  private readonly fsyncQueue: (() => void)[] = [];
+  /** Fsyncs in flight at once (each pins an fd): a quarter of the fd bound, at most 64. */
+  readonly maxConcurrentFsyncs: number;
 
   constructor(
     private readonly disk: Disk,
     readonly maxOpenFiles: number,
-  ) {}
+  ) {
+    this.maxConcurrentFsyncs = Math.max(1, Math.min(64, Math.floor(maxOpenFiles / 4)));
+  }
+
+  /**
+   * fsyncs the file at `path`, holding its fd pinned meanwhile. At most
+   * `maxConcurrentFsyncs` run at once (the rest queue), so flushing 10,000
+   * partitions never pins 10,000 descriptors.
+   */
+  async fsync(path: string, mode: OpenMode = 'readWrite'): Promise<void> {
+    if (this.fsyncsRunning >= this.maxConcurrentFsyncs) {
+      await new Promise<void>((resolve) => this.fsyncQueue.push(resolve));
+    } else {
+      this.fsyncsRunning++;
+    }
+    try {
+      const fd = this.pin(path, mode);
+      try {
+        await this.disk.fsync(fd);
+      } finally {
+        this.unpin(path);
+      }
+    } finally {
+      const next = this.fsyncQueue.shift();
+      if (next) next();
+      else this.fsyncsRunning--;
+    }
+  }
 
   get openCount(): number {
     return this.entries.size;
@@ -48,9 +79,10 @@ export class FileCache {
     } else {
       const fd = this.disk.open(path, mode === 'truncate' || mode === 'createNew' ? mode : mode === 'read' ? 'readWrite' : mode);
       this.opens++;
-      entry = { fd, pins: 0, closeWhenUnpinned: false };
+      entry = { fd, pins: 1, closeWhenUnpinned: false };
       this.entries.set(path, entry);
       this.evict();
+      return fd;
     }
     entry.pins++;
     return entry.fd;

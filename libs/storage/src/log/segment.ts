@@ -606,13 +606,7 @@ export class LogSegment implements EvictableIndexes {
   }
 
   private async fsyncFile(kind: SegmentFileKind): Promise<void> {
-    const p = this.path(kind);
-    const fd = this.env.files.pin(p, kind === 'log' ? 'readWrite' : 'create');
-    try {
-      await this.env.disk.fsync(fd);
-    } finally {
-      this.env.files.unpin(p);
-    }
+    await this.env.files.fsync(this.path(kind), kind === 'log' ? 'readWrite' : 'create');
   }
 
   /** Renames the file set (index files first, the .log last) to another state suffix. */
