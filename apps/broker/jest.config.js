@@ -1,0 +1,3 @@
+const preset = require('../../jest.preset.js');
+
+module.exports = { ...preset, displayName: 'broker-app', rootDir: __dirname, testTimeout: 120000 };
