@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseBrokerConfig } from '@tributary/config';
+import { uuidGeneratorFromPrng } from '@tributary/metadata';
+import { type BrokerService, type ProduceResponse } from '@tributary/proto';
+import type { ServiceHandlers } from '@tributary/rpc';
+import { encodeRecordBatch, type RecordBatchInput } from '@tributary/records';
+import { CapturingStorageLogger, type Disk, NodeDisk } from '@tributary/storage';
+import { FakeScheduler, createPrng } from '@tributary/util';
+import { configLibModel } from '../config/config-lib-model';
+import { brokerServiceHandlers } from '../handlers/broker-service';
+import { BrokerRuntime } from '../runtime/broker-runtime';
+import { createBrokerHandlers } from '../runtime/create-handlers';
+
+/** 2023-11-14T22:13:20Z: a fixed "now" for timestamp checks. */
+export const NOW_MS = 1_700_000_000_000;
+
+export interface TestBroker {
+  readonly dir: string;
+  readonly runtime: BrokerRuntime;
+  readonly api: ServiceHandlers<typeof BrokerService>;
+  readonly scheduler: FakeScheduler;
+  readonly logger: CapturingStorageLogger;
+}
+
+/**
+ * NodeDisk whose errors are re-created in the test's realm: jest runs tests in
+ * a separate VM context, so Node's fs errors fail the `instanceof Error` check
+ * storage uses to recognise disk errors (ENOENT for a missing checkpoint).
+ */
+export function realmSafeNodeDisk(): Disk {
+  const disk = new NodeDisk();
+  return new Proxy(disk, {
+    get(target, key) {
+      const value = Reflect.get(target, key) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(inRealm(error))) : result;
+        } catch (error) {
+          throw inRealm(error);
+        }
+      };
+    },
+  });
+}
+
+function inRealm(error: unknown): unknown {
+  if (error instanceof Error || typeof error !== 'object' || error === null) return error;
+  const e = error as { message?: string; code?: string; syscall?: string; path?: string };
+  return Object.assign(new Error(e.message), { code: e.code, syscall: e.syscall, path: e.path });
+}
+
+/** A fresh temp dir for a test's log dirs; remove it with `removeDir`. */
+export function tempDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'broker-test-'));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Opens a broker runtime on `dir` with the real config lib (plus `overrides`,
+ * Kafka names), a FakeScheduler at NOW_MS, seeded ids, and registers its
+ * listener, as the app does. `api` calls the handlers directly (no gRPC).
+ */
+export async function openTestBroker(dir: string, overrides: readonly string[] = [], seed = 1): Promise<TestBroker> {
+  const base = ['node.id=1', 'process.roles=broker,controller', 'controller.quorum.voters=1@127.0.0.1:0', 'listeners=GRPC://127.0.0.1:0,CONTROLLER://127.0.0.1:0', `log.dirs=${dir}`];
+  const config = parseBrokerConfig({ argv: [...base, ...overrides].flatMap((o) => ['--override', o]) });
+  const scheduler = new FakeScheduler(NOW_MS);
+  const logger = new CapturingStorageLogger();
+  const prng = createPrng(seed);
+  const runtime = await BrokerRuntime.open({
+    config: configLibModel(config),
+    scheduler,
+    logger,
+    newTopicId: uuidGeneratorFromPrng(createPrng(seed + 1)),
+    newIncarnationId: uuidGeneratorFromPrng(createPrng(seed + 2)),
+    prng,
+    clusterId: 'test-cluster',
+    disk: realmSafeNodeDisk(),
+  });
+  await runtime.registerListener('127.0.0.1', 9290);
+  return { dir, runtime, api: brokerServiceHandlers(createBrokerHandlers(runtime)), scheduler, logger };
+}
+
+/** A call context for invoking handlers directly. */
+export const CALL = { method: 'test', peer: 'test', deadline: undefined, signal: new AbortController().signal };
+
+/** Creates a topic through the CreateTopics handler; fails the test on error. */
+export async function createTopic(broker: TestBroker, name: string, numPartitions = 1, configs: Record<string, string> = {}): Promise<void> {
+  const res = await broker.api.createTopics(
+    { topics: [{ name, numPartitions, replicationFactor: 1, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }], timeoutMs: 0, validateOnly: false },
+    CALL,
+  );
+  const result = res.topics[0];
+  if (result.errorCode !== 0) throw new Error(`creating ${name} failed: ${result.errorCode} ${result.errorMessage}`);
+}
+
+/** One batch of records with string keys and values, at `timestamp`. */
+export function batch(values: readonly (string | { key: string | null; value: string })[], extra: Partial<RecordBatchInput> = {}, timestamp = NOW_MS): Buffer {
+  return encodeRecordBatch({
+    ...extra,
+    records: values.map((v) => {
+      const r = typeof v === 'string' ? { key: `k-${v}`, value: v } : v;
+      return { key: r.key === null ? null : Buffer.from(r.key), value: Buffer.from(r.value), headers: [], timestamp };
+    }),
+  });
+}
+
+/** Produces `records` to one partition and returns that partition's response. */
+export async function produce(broker: TestBroker, topic: string, partition: number, records: Buffer, acks = 1): Promise<ProduceResponse['responses'][number]['partitionResponses'][number]> {
+  const res = await broker.api.produce({ transactionalId: '', acks, timeoutMs: 1000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] }, CALL);
+  return res.responses[0].partitionResponses[0];
+}
+
+/** A fetch request for one partition. */
+export function fetchRequest(topic: string, partition: number, fetchOffset: number, options: { maxWaitMs?: number; minBytes?: number; maxBytes?: number; partitionMaxBytes?: number } = {}) {
+  return {
+    replicaId: -1,
+    maxWaitMs: options.maxWaitMs ?? 0,
+    minBytes: options.minBytes ?? 1,
+    maxBytes: options.maxBytes ?? 1 << 20,
+    isolationLevel: 0,
+    rackId: '',
+    topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: options.partitionMaxBytes ?? 1 << 20 }] }],
+  };
+}
