@@ -34,6 +34,9 @@ import type {
   ProduceResponse,
 } from '../transport/transport';
 
+/** How often a held (long-poll) fetch looks for new data. */
+const FETCH_RECHECK_MS = 5;
+
 interface StoredBatch {
   readonly baseOffset: number;
   readonly lastOffset: number;
@@ -224,8 +227,9 @@ export class FakeCluster implements ClientTransport {
     }));
   }
 
+  /** Like a broker, holds a fetch up to maxWaitMs while it has fewer than minBytes to return. */
   fetch(target: NodeTarget, request: FetchRequest): Promise<FetchResponse> {
-    return this.answer('fetch', target, request, () => {
+    const build = (): FetchResponse => {
       let budget = request.maxBytes;
       return {
         errorCode: 0,
@@ -238,6 +242,21 @@ export class FakeCluster implements ClientTransport {
           }),
         })),
       };
+    };
+    return this.answer('fetch', target, request, () => build()).then((first) => {
+      const bytes = first.topics.reduce((n, t) => n + t.partitions.reduce((m, p) => m + (p.records?.length ?? 0) + (p.errorCode === 0 ? 0 : 1), 0), 0);
+      if (bytes >= Math.max(1, request.minBytes) || request.maxWaitMs <= 0) return first;
+      // Answer as soon as data arrives (checked every FETCH_RECHECK_MS), or at maxWaitMs.
+      return new Promise<FetchResponse>((resolve) => {
+        const deadline = this.scheduler.monotonicMs() + request.maxWaitMs;
+        const check = (): void => {
+          const response = build();
+          const has = response.topics.some((t) => t.partitions.some((p) => (p.records?.length ?? 0) > 0 || p.errorCode !== 0));
+          if (has || this.scheduler.monotonicMs() >= deadline) resolve(response);
+          else this.scheduler.schedule(Math.min(FETCH_RECHECK_MS, deadline - this.scheduler.monotonicMs()), check);
+        };
+        this.scheduler.schedule(FETCH_RECHECK_MS, check);
+      });
     });
   }
 
