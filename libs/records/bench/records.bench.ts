@@ -62,7 +62,13 @@ let encoded: Buffer[] = inputs.map((records) => encodeRecordBatch({ records }));
 const totalBytes = encoded.reduce((sum, b) => sum + b.length, 0);
 let sink = 0;
 
+// As a producer does: encode a batch, hand it on, drop it.
 const encodeSeconds = best(() => {
+  for (const records of inputs) sink += encodeRecordBatch({ records }).length;
+});
+// Keeping all 120 MB of output alive: external-memory growth then forces full GCs that mark the
+// 3 M live input objects, so this measures the collector more than the encoder.
+const encodeRetainedSeconds = best(() => {
   encoded = inputs.map((records) => encodeRecordBatch({ records }));
 });
 for (const batch of encoded) decodeRecordBatch(batch); // warm-up
@@ -117,7 +123,7 @@ for (const [name, compression] of [
 const mb = (bytes: number, seconds: number) => (bytes / seconds / 1e6).toFixed(0);
 const rate = (seconds: number) => Math.round(totalRecords / seconds);
 console.log(`records: ${totalRecords} records of ${VALUE_BYTES} B in batches of ${BATCH_RECORDS}; ${totalBytes} bytes encoded; best of ${ROUNDS} (raw limits ${LIMIT_ROUNDS}); native crc32c: ${CRC32C_IS_NATIVE}`);
-console.log(`encode   ${rate(encodeSeconds).toLocaleString('en')} records/s  ${mb(totalBytes, encodeSeconds)} MB/s`);
+console.log(`encode   ${rate(encodeSeconds).toLocaleString('en')} records/s  ${mb(totalBytes, encodeSeconds)} MB/s (${rate(encodeRetainedSeconds).toLocaleString('en')} records/s keeping every batch alive)`);
 console.log(`decode   ${rate(decodeSeconds).toLocaleString('en')} records/s  ${mb(totalBytes, decodeSeconds)} MB/s (CRC verified)`);
 console.log(`validate ${mb(totalBytes, validateSeconds)} MB/s   iterate ${Math.round(BATCHES / iterateSeconds).toLocaleString('en')} batches/s`);
 console.log(`memcpy   ${mb(totalBytes, memcpySeconds)} MB/s   crc32c ${mb(totalBytes, crcSeconds)} MB/s`);
@@ -130,6 +136,7 @@ console.log(
     smoke,
     records: totalRecords,
     encodeRecordsPerSec: rate(encodeSeconds),
+    encodeRetainedRecordsPerSec: rate(encodeRetainedSeconds),
     decodeRecordsPerSec: rate(decodeSeconds),
     encodeMBPerSec: Number(mb(totalBytes, encodeSeconds)),
     decodeMBPerSec: Number(mb(totalBytes, decodeSeconds)),
