@@ -57,6 +57,8 @@ export class Partition {
   private state: PartitionImage;
   private settingsValue: TopicSettings;
   private highWatermarkValue: number;
+  /** Snapshot writes in flight, chained so they complete in order. */
+  private snapshotWrites: Promise<void> = Promise.resolve();
 
   constructor(
     readonly topicPartition: TopicPartition,
@@ -198,11 +200,18 @@ export class Partition {
   /** The log rolled at `offset` during an append: the state before that append is the state at `offset`. */
   private snapshotAtRoll(offset: number): void {
     const payload = encodeProducerSnapshot(this.producers.all());
-    this.log.writeProducerSnapshot(offset, payload).catch(() => undefined);
+    // A failed snapshot only costs a longer rebuild from the log; a disk error takes the log offline anyway.
+    this.snapshotWrites = this.snapshotWrites.then(() => this.log.writeProducerSnapshot(offset, payload)).catch(() => undefined);
   }
 
-  /** Writes a snapshot of the producer state at the log end offset (clean shutdown). */
+  /** Resolves once every snapshot started so far is written (or has failed). */
+  snapshotsWritten(): Promise<void> {
+    return this.snapshotWrites;
+  }
+
+  /** Writes a snapshot of the producer state at the log end offset (clean shutdown), after those in flight. */
   async snapshotProducerState(): Promise<void> {
+    await this.snapshotWrites;
     await this.log.writeProducerSnapshot(this.log.logEndOffset, encodeProducerSnapshot(this.producers.all()));
   }
 
