@@ -1,0 +1,6 @@
+import type { Command } from '../cli/command';
+import { logDumpCommand } from './log-dump-command';
+import { TOPICS_COMMANDS } from './topics-commands';
+
+/** Every command, in the order `tributary --help` lists them. */
+export const ALL_COMMANDS: readonly Command[] = [...TOPICS_COMMANDS, logDumpCommand];
