@@ -1,0 +1,143 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ErrorCode } from '@tributary/errors';
+import { BrokerService, type ProducePartitionResponse } from '@tributary/proto';
+import { createRpcClient, type RpcClient } from '@tributary/rpc';
+import { createPrng } from '@tributary/util';
+import { decodeRecordBatches, encodeRecordBatch } from '@tributary/records';
+import { BROKER_BUNDLE, BrokerProcess, killAllBrokers } from './broker-process';
+
+let dir: string;
+const clients: RpcClient<typeof BrokerService>[] = [];
+
+beforeAll(() => {
+  if (!existsSync(BROKER_BUNDLE)) throw new Error(`${BROKER_BUNDLE} is missing: run npx nx build broker-app (the test target depends on it)`);
+});
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'broker-app-'));
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await killAllBrokers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const args = (...more: string[]): string[] => ['--override', 'listeners=grpc://127.0.0.1:0', '--override', `log.dirs=${dir}`, ...more];
+
+function client(address: string): RpcClient<typeof BrokerService> {
+  const c = createRpcClient(address, { service: BrokerService, defaultDeadlineMs: 20_000 });
+  clients.push(c);
+  return c;
+}
+
+async function createTopic(c: RpcClient<typeof BrokerService>, name: string, numPartitions: number): Promise<void> {
+  const res = await c.createTopics({ topics: [{ name, numPartitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  expect(res.topics[0]).toMatchObject({ name, errorCode: 0 });
+}
+
+async function produce(c: RpcClient<typeof BrokerService>, topic: string, partition: number, records: Buffer, acks = 1): Promise<ProducePartitionResponse> {
+  const res = await c.produce({ transactionalId: '', acks, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] });
+  return res.responses[0].partitionResponses[0];
+}
+
+/** Every record of a partition, fetching from offset 0 until the high watermark (a fetch returns data of one segment at most). */
+async function fetchAll(c: RpcClient<typeof BrokerService>, topic: string, partition: number): Promise<string[]> {
+  const values: string[] = [];
+  for (let offset = 0; ; ) {
+    const res = await c.fetch({
+      replicaId: -1,
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes: 64 << 20,
+      isolationLevel: 0,
+      rackId: '',
+      topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 64 << 20 }] }],
+    });
+    const p = res.responses[0].partitions[0];
+    expect(p.errorCode).toBe(0);
+    for (const b of decodeRecordBatches(Buffer.from(p.records))) {
+      for (const r of b.records) if (r.offset >= offset) values.push(r.value?.toString() ?? '');
+      offset = b.header.baseOffset + b.header.lastOffsetDelta + 1;
+    }
+    if (offset >= p.highWatermark || p.records.length === 0) return values;
+  }
+}
+
+const batchOf = (values: readonly string[]): Buffer =>
+  encodeRecordBatch({ records: values.map((v) => ({ key: Buffer.from(v), value: Buffer.from(v), headers: [], timestamp: Date.now() })) });
+
+describe('broker app', () => {
+  it('serves create/produce/fetch, shuts down cleanly on SIGTERM and restarts without a recovery scan', async () => {
+    const first = await BrokerProcess.start(args());
+    expect(first.readyLine).toMatch(/^tributary broker 1 ready grpc=127\.0\.0\.1:\d+ /);
+    const c = client(first.address);
+    await createTopic(c, 'demo', 3);
+    expect(await produce(c, 'demo', 1, batchOf(['hello', 'world']))).toMatchObject({ errorCode: 0, baseOffset: 0 });
+    expect(await fetchAll(c, 'demo', 1)).toEqual(['hello', 'world']);
+
+    first.broker.kill('SIGTERM');
+    expect(await first.broker.exited).toEqual({ code: 0, signal: null });
+    expect(first.broker.lines).toContain('tributary broker stopped cleanly');
+
+    const second = await BrokerProcess.start(args());
+    expect(second.readyLine).toMatch(/\bstartup=clean\b/);
+    expect(second.broker.lines.some((l) => /loaded \d+ logs from .* \(clean shutdown\)/.test(l))).toBe(true);
+    const c2 = client(second.address);
+    expect(await fetchAll(c2, 'demo', 1)).toEqual(['hello', 'world']);
+    const md = await c2.metadata({ topics: [], allTopics: true, allowAutoTopicCreation: false });
+    expect(md.topics.map((t) => [t.name, t.partitions.length])).toEqual([['demo', 3]]);
+    expect(md.brokers).toEqual([{ nodeId: 1, host: '127.0.0.1', port: Number(second.address.split(':')[1]) }]);
+  });
+
+  it('recovers after SIGKILL with every acknowledged record', async () => {
+    const seed = Number(process.env['SEED'] ?? 20261121);
+    const prng = createPrng(seed);
+    const first = await BrokerProcess.start(args('--override', 'log.segment.bytes=4096'));
+    const c = client(first.address);
+    await createTopic(c, 'acked', 2);
+    const acked: string[][] = [[], []];
+    for (let i = 0; i < 60; i++) {
+      const partition = Math.floor(prng.next() * 2);
+      const values = Array.from({ length: 1 + Math.floor(prng.next() * 5) }, (_, j) => `r${i}-${j}-${'x'.repeat(Math.floor(prng.next() * 200))}`);
+      const res = await produce(c, 'acked', partition, batchOf(values), i % 2 === 0 ? 1 : -1);
+      expect(res.errorCode).toBe(0);
+      acked[partition].push(...values);
+    }
+    first.broker.kill('SIGKILL');
+    expect((await first.broker.exited).signal).toBe('SIGKILL');
+
+    const second = await BrokerProcess.start(args('--override', 'log.segment.bytes=4096'));
+    expect(second.readyLine).toMatch(/\bstartup=recovered\b/);
+    const c2 = client(second.address);
+    for (const p of [0, 1]) expect(await fetchAll(c2, 'acked', p)).toEqual(acked[p]);
+  }, 60_000);
+
+  it('answers CORRUPT_MESSAGE for a malformed batch and keeps serving', async () => {
+    const { address } = await BrokerProcess.start(args());
+    const c = client(address);
+    await createTopic(c, 't', 1);
+    const corrupt = batchOf(['a']);
+    corrupt[corrupt.length - 3] ^= 0x55;
+    expect(await produce(c, 't', 0, corrupt)).toMatchObject({ errorCode: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1 });
+    expect(await produce(c, 't', 0, Buffer.from([1, 2, 3]))).toMatchObject({ errorCode: ErrorCode.CORRUPT_MESSAGE });
+    expect(await produce(c, 't', 0, batchOf(['fine']))).toMatchObject({ errorCode: 0, baseOffset: 0 });
+    expect(await fetchAll(c, 't', 0)).toEqual(['fine']);
+  });
+
+  it('exits non-zero with a one-line reason on bad configuration', async () => {
+    const bad = BrokerProcess.spawn(args('--override', 'num.partitions=zero'));
+    const { code } = await bad.exited;
+    expect(code).not.toBe(0);
+    expect(bad.stderr).toHaveLength(1);
+    expect(bad.stderr[0]).toMatch(/^tributary broker: invalid configuration: .*num\.partitions/);
+    expect(bad.lines.some((l) => /\bready\b/.test(l))).toBe(false);
+
+    const unknown = BrokerProcess.spawn(args('--override', 'no.such.property=1'));
+    expect((await unknown.exited).code).not.toBe(0);
+    expect(unknown.stderr).toHaveLength(1);
+    expect(unknown.stderr[0]).toMatch(/unknown property 'no\.such\.property'/);
+  });
+});
