@@ -48,12 +48,16 @@ export class OffsetLookup {
   constructor(private readonly options: OffsetLookupOptions) {}
 
   /**
-   * Resolves every spec to an offset, or null when no record matches the
-   * timestamp. Rejects with REQUEST_TIMED_OUT at `deadlineMs` (monotonic), or
+   * Resolves every spec (one per partition) to an offset, or null when no
+   * record matches the timestamp. Rejects with REQUEST_TIMED_OUT at `deadlineMs` (monotonic), or
    * with the partition's error when it is not retriable.
    */
   async lookup(specs: readonly OffsetSpecInput[], deadlineMs: number, isolationLevel: IsolationLevelNumber): Promise<Map<string, OffsetAndTimestamp | null>> {
     const { metadata, scheduler } = this.options;
+    const keys = new Set(specs.map((s) => topicPartitionKey(s.tp)));
+    if (keys.size !== specs.length) {
+      throw new TributaryError('INVALID_REQUEST', 'ListOffsets takes one offset spec per partition (a partition was named twice)', { retriable: false });
+    }
     const results = new Map<string, OffsetAndTimestamp | null>();
     let remaining = [...specs];
     metadata.addTopics(new Set(specs.map((s) => s.tp.topic)));

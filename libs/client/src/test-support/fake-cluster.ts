@@ -14,7 +14,6 @@ import type {
   DeleteRecordsResponse,
   DeleteTopicsRequest,
   DeleteTopicsResponse,
-  DescribeClusterResponse,
   DescribeConfigsRequest,
   DescribeConfigsResponse,
   FetchPartitionResponse,
@@ -140,6 +139,11 @@ export class FakeCluster implements ClientTransport {
   /** The next `times` calls of `api` never answer (the client's request timeout must fire). */
   hangNext(api: ApiName, times = 1): void {
     this.addFault(api, { kind: 'hang' }, times);
+  }
+
+  /** Drops every injected fault not used yet. */
+  clearFaults(): void {
+    this.faults.clear();
   }
 
   /** Holds the answers of `api` until `release`. */
@@ -394,10 +398,6 @@ export class FakeCluster implements ClientTransport {
         }),
       })),
     }));
-  }
-
-  describeCluster(target: NodeTarget, request: object): Promise<DescribeClusterResponse> {
-    return this.answer('describeCluster', target, request, () => ({ errorCode: 0, errorMessage: null, clusterId: 'fake-cluster', controllerId: 0, brokers: this.brokers }));
   }
 
   async close(): Promise<void> {

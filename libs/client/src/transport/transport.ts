@@ -24,7 +24,6 @@ export interface ClientTransport {
   describeConfigs(target: NodeTarget, request: DescribeConfigsRequest, options: CallOptions): Promise<DescribeConfigsResponse>;
   incrementalAlterConfigs(target: NodeTarget, request: IncrementalAlterConfigsRequest, options: CallOptions): Promise<IncrementalAlterConfigsResponse>;
   deleteRecords(target: NodeTarget, request: DeleteRecordsRequest, options: CallOptions): Promise<DeleteRecordsResponse>;
-  describeCluster(target: NodeTarget, request: DescribeClusterRequest, options: CallOptions): Promise<DescribeClusterResponse>;
   /** Closes every connection; later calls reject. */
   close(): Promise<void>;
 }
@@ -281,14 +280,4 @@ export interface DeleteRecordsResponse {
     readonly name: string;
     readonly partitions: readonly { readonly partition: number; readonly lowWatermark: number; readonly errorCode: number }[];
   }[];
-}
-export interface DescribeClusterRequest {
-  readonly includeClusterAuthorizedOperations?: boolean;
-}
-export interface DescribeClusterResponse {
-  readonly errorCode: number;
-  readonly errorMessage: string | null;
-  readonly clusterId: string;
-  readonly controllerId: number;
-  readonly brokers: readonly BrokerMetadata[];
 }
