@@ -187,12 +187,12 @@ export class BrokerAdmin {
   }
 
   /** The log start offset and log end offset of each partition. */
-  async offsetRange(topic: string, partitions: readonly number[]): Promise<{ partition: number; earliest: number; latest: number }[]> {
+  async offsetRange(topic: string, partitions: readonly number[]): Promise<{ partition: number; logStartOffset: number; logEndOffset: number }[]> {
     const [earliest, latest] = await Promise.all([
       this.listOffsets(topic, partitions, LIST_OFFSETS_EARLIEST_TIMESTAMP),
       this.listOffsets(topic, partitions, LIST_OFFSETS_LATEST_TIMESTAMP),
     ]);
-    return partitions.map((partition, i) => ({ partition, earliest: earliest[i], latest: latest[i] }));
+    return partitions.map((partition, i) => ({ partition, logStartOffset: earliest[i], logEndOffset: latest[i] }));
   }
 
   private async listOffsets(topic: string, partitions: readonly number[], timestamp: number): Promise<number[]> {

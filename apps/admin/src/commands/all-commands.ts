@@ -1,6 +1,8 @@
 import type { Command } from '../cli/command';
+import { logDirsDescribeCommand } from './log-dirs-command';
 import { logDumpCommand } from './log-dump-command';
+import { recordsDeleteBeforeCommand } from './records-commands';
 import { TOPICS_COMMANDS } from './topics-commands';
 
 /** Every command, in the order `tributary --help` lists them. */
-export const ALL_COMMANDS: readonly Command[] = [...TOPICS_COMMANDS, logDumpCommand];
+export const ALL_COMMANDS: readonly Command[] = [...TOPICS_COMMANDS, recordsDeleteBeforeCommand, logDirsDescribeCommand, logDumpCommand];
