@@ -127,6 +127,15 @@ describe('broker app', () => {
     expect(await fetchAll(c, 't', 0)).toEqual(['fine']);
   });
 
+  it('refuses a request over socket.request.max.bytes without affecting other clients', async () => {
+    const { address } = await BrokerProcess.start(args('--override', 'socket.request.max.bytes=2048'));
+    const c = client(address);
+    await createTopic(c, 'limits', 1);
+    await expect(produce(c, 'limits', 0, batchOf(['x'.repeat(4096)]))).rejects.toMatchObject({ codeName: 'MESSAGE_TOO_LARGE' });
+    const other = client(address);
+    expect(await produce(other, 'limits', 0, batchOf(['small']))).toMatchObject({ errorCode: 0, baseOffset: 0 });
+  });
+
   it('exits non-zero with a one-line reason on bad configuration', async () => {
     const bad = BrokerProcess.spawn(args('--override', 'num.partitions=zero'));
     const { code } = await bad.exited;

@@ -8,7 +8,8 @@ import type { PartitionProduceResult, ReplicaManager } from '../replica/replica-
 import type { RequestBytesLimiter } from '../runtime/request-bytes-limiter';
 import { asBuffer } from './wire';
 
-const tracer = getTracer('@tributary/broker');
+/** Looked up per span: the global tracer provider may be replaced after this module loads (an SDK starting, tests). */
+const tracer = () => getTracer('@tributary/broker');
 
 function isRequiredAcks(acks: number): acks is RequiredAcks {
   return acks === -1 || acks === 0 || acks === 1;
@@ -35,7 +36,7 @@ export class ProduceHandler {
     for (const t of request.topicData) for (const p of t.partitionData) bytes += p.records.byteLength;
     const release = await this.limiter.acquire(bytes);
     try {
-      return await withSpan(tracer, 'produce', { 'tributary.produce.acks': request.acks, 'messaging.batch.body.size': bytes }, () => this.produce(request));
+      return await withSpan(tracer(), 'produce', { 'tributary.produce.acks': request.acks, 'messaging.batch.body.size': bytes }, () => this.produce(request));
     } finally {
       release();
     }

@@ -13,7 +13,8 @@ import { Partition, type PartitionAppendResult, RecordRejection, type RequiredAc
 /** Fetches parked at once; past it, fetches answer immediately with what they have. */
 export const MAX_PARKED_FETCHES = 10_000;
 
-const tracer = getTracer('@tributary/broker');
+/** Looked up per span: the global tracer provider may be replaced after this module loads (an SDK starting, tests). */
+const tracer = () => getTracer('@tributary/broker');
 
 /** One partition's produce outcome. */
 export type PartitionProduceResult =
@@ -141,7 +142,7 @@ export class ReplicaManager {
    */
   appendRecords(entries: readonly { topicPartition: TopicPartition; records: Buffer }[], acks: RequiredAcks): PartitionProduceResult[] {
     return entries.map(({ topicPartition, records }) =>
-      withSpan(tracer, 'append', { 'messaging.destination.name': topicPartition.topic, 'messaging.destination.partition.id': String(topicPartition.partition), 'messaging.message.body.size': records.length }, () =>
+      withSpan(tracer(), 'append', { 'messaging.destination.name': topicPartition.topic, 'messaging.destination.partition.id': String(topicPartition.partition), 'messaging.message.body.size': records.length }, () =>
         this.appendOne(topicPartition, records, acks),
       ),
     );
@@ -191,7 +192,7 @@ export class ReplicaManager {
    * of its partitions satisfies it or max_wait_ms passes.
    */
   fetch(params: FetchParams): Promise<readonly FetchPartitionResult[]> {
-    return withSpan(tracer, 'fetch', { 'tributary.fetch.partitions': params.partitions.length, 'tributary.fetch.max_wait_ms': params.maxWaitMs }, () => {
+    return withSpan(tracer(), 'fetch', { 'tributary.fetch.partitions': params.partitions.length, 'tributary.fetch.max_wait_ms': params.maxWaitMs }, () => {
       const now = this.readFromLocalLogs(params);
       if (!this.parking || params.maxWaitMs <= 0 || params.partitions.length === 0 || fetchSatisfied(params, now)) return Promise.resolve(now);
       return new Promise<readonly FetchPartitionResult[]>((resolve) => {
