@@ -3,7 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { BROKER_SERVICE_HANDLERS, BrokerRuntime, configLibModel, registerBroker } from '@tributary/broker';
 import { type BrokerConfig, parseBrokerConfig, parseListener } from '@tributary/config';
-import { loadAndRegisterPlugins } from '@tributary/plugins-host';
+import { loadAndRegisterPlugins, resolveToken } from '@tributary/plugins-host';
 import { BrokerService } from '@tributary/proto';
 import { createRpcServer, type RpcServer } from '@tributary/rpc';
 import { createPrng, systemScheduler } from '@tributary/util';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     maxConnections: config.get('max.connections'),
     onHandlerError: (error, method) => logger.error(`unexpected failure in ${method}: ${oneLine(error)}`),
   });
-  server.addService(BrokerService, plugins.resolve(BROKER_SERVICE_HANDLERS));
+  server.addService(BrokerService, resolveToken(plugins, BROKER_SERVICE_HANDLERS));
   const port = await server.start().catch((error: unknown) => fail(`cannot listen on ${listener.host}:${listener.port}`, error, 1));
   await runtime.registerListener(listener.advertisedHost, port);
 

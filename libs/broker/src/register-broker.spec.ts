@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { resolveToken } from '@tributary/plugins-host';
 import { container } from 'tsyringe';
 import { BROKER_RUNTIME, BROKER_SERVICE_HANDLERS, registerBroker } from './register-broker';
 import { CALL, openTestBroker, removeDir, tempDir } from './test-support/broker-fixture';
@@ -10,9 +11,9 @@ describe('registerBroker', () => {
     const child = container.createChildContainer();
     try {
       registerBroker(child, broker.runtime);
-      expect(child.resolve(BROKER_RUNTIME)).toBe(broker.runtime);
-      const handlers = child.resolve(BROKER_SERVICE_HANDLERS);
-      expect(child.resolve(BROKER_SERVICE_HANDLERS)).toBe(handlers);
+      expect(resolveToken(child, BROKER_RUNTIME)).toBe(broker.runtime);
+      const handlers = resolveToken(child, BROKER_SERVICE_HANDLERS);
+      expect(resolveToken(child, BROKER_SERVICE_HANDLERS)).toBe(handlers);
       const md = await handlers.metadata({ topics: [], allTopics: true, allowAutoTopicCreation: false }, CALL);
       expect(md.brokers.map((b) => b.nodeId)).toEqual([1]);
     } finally {
