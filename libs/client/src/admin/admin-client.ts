@@ -2,7 +2,7 @@ import { ErrorCode, TributaryError, toTributaryError } from '@tributary/errors';
 import { topicPartitionKey, type Prng, type Scheduler, type TopicPartition } from '@tributary/util';
 import { backoffMs } from '../common/backoff';
 import { parseBootstrapServers } from '../common/bootstrap';
-import { consoleLogger, defaultPrng, defaultScheduler, type ClientDeps } from '../common/client-deps';
+import { consoleLogger, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps } from '../common/client-deps';
 import { timeoutError, withTimeout } from '../common/deadline';
 import { MetadataManager } from '../common/metadata-manager';
 import { OffsetLookup } from '../common/offset-lookup';
@@ -93,12 +93,12 @@ export class AdminClient {
   private nextNode = 0;
   private closed = false;
 
-  constructor(config: AdminConfigInput, deps: Omit<ClientDeps, 'codec'> & { readonly codec?: ClientDeps['codec'] }) {
+  constructor(config: AdminConfigInput, deps: ClientDeps = {}) {
     this.config = parseAdminConfig(config);
     const cfg = this.config;
-    this.scheduler = defaultScheduler(deps as ClientDeps);
-    this.prng = defaultPrng(deps as ClientDeps);
-    this.transport = deps.transport;
+    this.scheduler = defaultScheduler(deps);
+    this.prng = defaultPrng(deps);
+    this.transport = defaultTransport(deps);
     this.bootstrap = parseBootstrapServers(cfg['bootstrap.servers']);
     const logger = deps.logger ?? consoleLogger;
     this.metadata = new MetadataManager({
@@ -448,6 +448,6 @@ export class AdminClient {
 }
 
 /** Creates an admin client: `createAdminClient({ 'bootstrap.servers': 'localhost:9290' }, deps)`. */
-export function createAdminClient(config: AdminConfigInput, deps: Omit<ClientDeps, 'codec'> & { readonly codec?: ClientDeps['codec'] }): AdminClient {
+export function createAdminClient(config: AdminConfigInput, deps: ClientDeps = {}): AdminClient {
   return new AdminClient(config, deps);
 }

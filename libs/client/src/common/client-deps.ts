@@ -1,7 +1,9 @@
 import type { Tracer } from '@opentelemetry/api';
 import { createPrng, systemScheduler, type Prng, type Scheduler } from '@tributary/util';
-import type { RecordBatchCodec } from './batch-codec';
+import { createGrpcTransport, type GrpcTransportOptions } from '../transport/grpc-transport';
 import type { ClientTransport } from '../transport/transport';
+import type { RecordBatchCodec } from './batch-codec';
+import { recordsBatchCodec } from './records-codec';
 
 /** Where the client logs what it recovers from (interceptor errors, failed metadata requests). */
 export interface ClientLogger {
@@ -13,13 +15,15 @@ export const consoleLogger: ClientLogger = {
 };
 
 /**
- * The ports every client engine runs on. Production code passes the gRPC
- * transport and the records codec; tests pass fakes, a FakeScheduler and a
- * seeded Prng so every run is the same.
+ * The ports every client engine runs on; all optional. By default a client
+ * talks gRPC (its own GrpcTransport, closed with the client) and encodes with
+ * @tributary/records. Tests pass fakes, a FakeScheduler and a seeded Prng so
+ * every run is the same.
  */
 export interface ClientDeps {
-  readonly transport: ClientTransport;
-  readonly codec: RecordBatchCodec;
+  /** Closed when the client closes. */
+  readonly transport?: ClientTransport;
+  readonly codec?: RecordBatchCodec;
   /** Timers and time; defaults to the system scheduler. */
   readonly scheduler?: Scheduler;
   /** Backoff jitter and sticky partition choice; defaults to a randomly seeded PRNG. */
@@ -27,6 +31,14 @@ export interface ClientDeps {
   /** Defaults to the global OpenTelemetry tracer of '@tributary/client'. */
   readonly tracer?: Tracer;
   readonly logger?: ClientLogger;
+}
+
+export function defaultTransport(deps: ClientDeps, options: GrpcTransportOptions = {}): ClientTransport {
+  return deps.transport ?? createGrpcTransport(options);
+}
+
+export function defaultCodec(deps: ClientDeps): RecordBatchCodec {
+  return deps.codec ?? recordsBatchCodec;
 }
 
 export function defaultScheduler(deps: ClientDeps): Scheduler {

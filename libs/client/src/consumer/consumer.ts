@@ -2,7 +2,8 @@ import { SpanKind, type Link, type Tracer } from '@opentelemetry/api';
 import { TributaryError, toTributaryError } from '@tributary/errors';
 import { topicPartitionKey, type Cancellable, type Scheduler, type TopicPartition } from '@tributary/util';
 import { parseBootstrapServers } from '../common/bootstrap';
-import { consoleLogger, defaultPrng, defaultScheduler, type ClientDeps, type ClientLogger } from '../common/client-deps';
+import { consoleLogger, defaultCodec, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps, type ClientLogger } from '../common/client-deps';
+import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from '@tributary/rpc';
 import { MetadataManager } from '../common/metadata-manager';
 import { OffsetLookup, type OffsetAndTimestamp } from '../common/offset-lookup';
 import { consumerRecordsProblem, HookRunner, type ConsumerInterceptor, type ConsumerRecord } from '../common/plugins';
@@ -77,7 +78,7 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
   private stopRequested = false;
   private closed = false;
 
-  constructor(config: ConsumerConfigInput, deps: ClientDeps) {
+  constructor(config: ConsumerConfigInput, deps: ClientDeps = {}) {
     this.config = parseConsumerConfig(config);
     const cfg = this.config;
     this.scheduler = defaultScheduler(deps);
@@ -85,7 +86,8 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
     this.tracer = deps.tracer ?? clientTracer();
     this.logger = deps.logger ?? consoleLogger;
     this.hooks = new HookRunner(this.scheduler, this.logger);
-    this.transport = deps.transport;
+    // A fetch response holds up to fetch.max.bytes (or one larger first batch) plus framing.
+    this.transport = defaultTransport(deps, { maxReceiveMessageBytes: Math.max(DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, cfg['fetch.max.bytes'] + cfg['max.partition.fetch.bytes']) });
     this.interceptors = cfg['interceptor.classes'].map((i) => {
       if (typeof i === 'string') {
         throw new TributaryError('INVALID_CONFIG', `interceptor.classes=${i}: plugin names/paths are loaded by the plugin host (@tributary/plugins-host); pass a plugin instance here`);
@@ -108,7 +110,7 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
       onError: (error) => this.logger.warn('metadata request failed', error),
     });
     this.metadata.onUpdate(() => this.notifyActivity());
-    this.fetcher = new Fetcher(cfg, this.subscriptions, this.metadata, this.transport, this.scheduler, deps.codec, () => this.notifyActivity());
+    this.fetcher = new Fetcher(cfg, this.subscriptions, this.metadata, this.transport, this.scheduler, defaultCodec(deps), () => this.notifyActivity());
     this.offsets = new OffsetLookup({
       metadata: this.metadata,
       transport: this.transport,
@@ -474,6 +476,6 @@ function groupByPartition<T extends { topic: string; partition: number }>(record
 }
 
 /** Creates a consumer: `createConsumer<string, Order>({ 'bootstrap.servers': 'localhost:9290', 'value.deserializer': 'json' }, deps)`. */
-export function createConsumer<K = Uint8Array, V = Uint8Array>(config: ConsumerConfigInput, deps: ClientDeps): Consumer<K, V> {
+export function createConsumer<K = Uint8Array, V = Uint8Array>(config: ConsumerConfigInput, deps: ClientDeps = {}): Consumer<K, V> {
   return new Consumer<K, V>(config, deps);
 }

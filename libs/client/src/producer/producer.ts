@@ -3,7 +3,7 @@ import { TributaryError, toTributaryError } from '@tributary/errors';
 import type { Cancellable, Prng, Scheduler } from '@tributary/util';
 import type { RecordHeader } from '../common/batch-codec';
 import { parseBootstrapServers } from '../common/bootstrap';
-import { consoleLogger, defaultPrng, defaultScheduler, type ClientDeps, type ClientLogger } from '../common/client-deps';
+import { consoleLogger, defaultCodec, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps, type ClientLogger } from '../common/client-deps';
 import { timeoutError } from '../common/deadline';
 import { MetadataManager } from '../common/metadata-manager';
 import {
@@ -18,6 +18,7 @@ import {
 import { singleRecordBatchSize } from '../common/record-size';
 import { normalizeHeaders, resolveSerializer, type SerializeFn } from '../common/serde';
 import { clientTracer, injectTraceContext } from '../common/tracing';
+import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from '@tributary/rpc';
 import type { ClientTransport } from '../transport/transport';
 import { BufferPool } from './buffer-pool';
 import { partitionForKey, UniformStickyPartitioner } from './builtin-partitioner';
@@ -26,6 +27,9 @@ import type { RecordThunk } from './producer-batch';
 import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput } from './producer-config';
 import { RecordAccumulator } from './record-accumulator';
 import { Sender } from './sender';
+
+/** Room for the request's own fields around its record bytes. */
+const REQUEST_FRAMING_BYTES = 64 * 1024;
 
 /** A send on its way into the accumulator, in call order; `record` is unset while interceptors run. */
 interface PendingAppend {
@@ -88,7 +92,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   private readonly pendingSends = new Set<Promise<unknown>>();
   private closePromise: Promise<void> | undefined;
 
-  constructor(config: ProducerConfigInput, deps: ClientDeps) {
+  constructor(config: ProducerConfigInput, deps: ClientDeps = {}) {
     this.config = parseProducerConfig(config);
     const cfg = this.config;
     this.scheduler = defaultScheduler(deps);
@@ -96,7 +100,8 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     this.tracer = deps.tracer ?? clientTracer();
     this.logger = deps.logger ?? consoleLogger;
     this.hooks = new HookRunner(this.scheduler, this.logger);
-    this.transport = deps.transport;
+    // Requests carry up to max.request.size of records plus framing.
+    this.transport = defaultTransport(deps, { maxSendMessageBytes: Math.max(cfg['max.request.size'] + REQUEST_FRAMING_BYTES, DEFAULT_MAX_SEND_MESSAGE_BYTES) });
     this.partitioner = requireInstance(cfg['partitioner.class'], 'partitioner.class');
     this.interceptors = cfg['interceptor.classes'].map((i) => requireInstance(i, 'interceptor.classes') as ProducerInterceptor);
     this.serializeKey = resolveSerializer(cfg['key.serializer'] as never, 'key.serializer');
@@ -128,7 +133,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       transport: this.transport,
       scheduler: this.scheduler,
       prng: this.prng,
-      codec: deps.codec,
+      codec: defaultCodec(deps),
       bootstrap,
       idempotence: this.idempotence,
     });
@@ -423,6 +428,6 @@ function requireInstance<T>(spec: T | string | undefined, key: string): T | unde
 }
 
 /** Creates a producer: `createProducer<string, Order>({ 'bootstrap.servers': 'localhost:9290', 'key.serializer': 'string', 'value.serializer': 'json' }, deps)`. */
-export function createProducer<K = Uint8Array, V = Uint8Array>(config: ProducerConfigInput, deps: ClientDeps): Producer<K, V> {
+export function createProducer<K = Uint8Array, V = Uint8Array>(config: ProducerConfigInput, deps: ClientDeps = {}): Producer<K, V> {
   return new Producer<K, V>(config, deps);
 }

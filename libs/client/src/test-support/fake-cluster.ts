@@ -100,8 +100,9 @@ export class FakeCluster implements ClientTransport {
   constructor(
     private readonly scheduler: Scheduler,
     brokerCount = 1,
+    address: (nodeId: number) => { host: string; port: number } = (nodeId) => ({ host: `broker-${nodeId}`, port: 9290 }),
   ) {
-    this.brokers = Array.from({ length: brokerCount }, (_, i) => ({ nodeId: i, host: `broker-${i}`, port: 9290, rack: null }));
+    this.brokers = Array.from({ length: brokerCount }, (_, i) => ({ nodeId: i, ...address(i), rack: null }));
   }
 
   // ---- test controls ----
