@@ -235,6 +235,19 @@ export class LogManager {
     this.logger.info('log manager shut down');
   }
 
+  /**
+   * Drops every log and fd without flushing, checkpointing or writing the
+   * clean-shutdown marker: the next start recovers as after a crash. For
+   * tests, and for giving up after a fatal error.
+   */
+  abandon(): void {
+    this.shutDown = true;
+    this.checkpointTimer?.cancel();
+    this.checkpointTimer = undefined;
+    for (const log of this.allLogs()) log.abandon();
+    for (const dir of this.dirs) this.files.forgetUnder(dir.path + path.sep);
+  }
+
   // ---------------------------------------------------------------- failure
 
   /** Takes a log dir offline: every log in it fails with KAFKA_STORAGE_ERROR from now on. */

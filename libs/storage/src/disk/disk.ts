@@ -68,8 +68,9 @@ export interface Disk {
 
 /** The Node-style `code` of a disk error (`EIO`, `ENOSPC` …), or undefined for anything else. */
 export function diskErrorCode(error: unknown): string | undefined {
-  if (error instanceof Error) {
-    const code = (error as Error & { code?: unknown }).code;
+  // Not `instanceof Error`: errors from node:fs come from another realm under test runners (vm contexts).
+  if (typeof error === 'object' && error !== null) {
+    const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) return code;
   }
   return undefined;

@@ -1046,6 +1046,12 @@ export class Log {
     this.env.files.forgetUnder(this.dir + path.sep);
   }
 
+  /** Stops using the log without flushing (see LogManager.abandon). */
+  abandon(): void {
+    if (!this.closed) this.fail(new Error('abandoned'), false, false);
+    this.closed = true;
+  }
+
   /** Takes the log offline (its log dir failed elsewhere). */
   markOffline(error: unknown): void {
     this.fail(error, false);
@@ -1095,11 +1101,11 @@ export class Log {
     }
   }
 
-  private fail(error: unknown, notify = true): void {
+  private fail(error: unknown, notify = true, report = true): void {
     if (this.offlineError) return;
     const message = error instanceof Error ? error.message : String(error);
     this.offlineError = new TributaryError('KAFKA_STORAGE_ERROR', `log ${this.name} in ${this.dir} is offline: ${message}`, { cause: error });
-    this.logger.error(`log ${this.name} is offline after a disk error: ${message}`);
+    if (report) this.logger.error(`log ${this.name} is offline after a disk error: ${message}`);
     const waiters = this.flushWaiters;
     this.flushWaiters = [];
     for (const w of waiters) w.reject(this.offlineError);
