@@ -1,29 +1,13 @@
 import { TributaryError } from '@tributary/errors';
 import { type BrokerConfig, type BrokerConfigInput, parseBrokerConfig, parseConfig } from './broker-config';
 import { defineCatalog } from './catalog';
-import { InvalidConfigError } from './config-error';
 import { EXAMPLE_SINGLE_NODE_PROPERTIES } from './docs';
 import { LONG_MAX, int, password, plugin } from './property';
 import { PROPERTIES } from './properties';
+import { BASE_OVERRIDES, configError, overrideArgs } from './test-support/fixtures';
 import { atLeast, nonEmptyString } from './validators';
 
-/** The least a valid combined node needs, as overrides. */
-const BASE = ['node.id=1', 'process.roles=broker,controller', 'controller.quorum.voters=1@127.0.0.1:0', 'listeners=GRPC://127.0.0.1:0,CONTROLLER://127.0.0.1:0'];
-const baseArgv = (...more: string[]): string[] => [...BASE, ...more].flatMap((o) => ['--override', o]);
-const parse = (input: BrokerConfigInput = {}): BrokerConfig => parseBrokerConfig({ ...input, argv: [...baseArgv(), ...(input.argv ?? [])] });
-
-function configError(fn: () => unknown): InvalidConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidConfigError);
-    expect(error).toBeInstanceOf(TributaryError);
-    expect((error as TributaryError).codeName).toBe('INVALID_CONFIG');
-    expect((error as TributaryError).code).toBe(40);
-    return error as InvalidConfigError;
-  }
-  throw new Error('expected an InvalidConfigError');
-}
+const parse = (input: BrokerConfigInput = {}): BrokerConfig => parseBrokerConfig({ ...input, argv: [...overrideArgs(), ...(input.argv ?? [])] });
 
 describe('parseBrokerConfig: defaults and typed access', () => {
   it("gives Kafka's defaults as typed camelCase fields and by name", () => {
@@ -43,6 +27,10 @@ describe('parseBrokerConfig: defaults and typed access', () => {
     expect(config.get('compression.type')).toBe('producer');
     expect(config.source('num.partitions')).toBe('DEFAULT_CONFIG');
     expect(config.source('node.id')).toBe('STATIC_BROKER_CONFIG');
+  });
+
+  it('throws TributaryErrors', () => {
+    expect(configError(() => parseBrokerConfig())).toBeInstanceOf(TributaryError);
   });
 
   it('is deeply immutable', () => {
@@ -91,7 +79,7 @@ describe('parseBrokerConfig: sources and precedence', () => {
     const readFile = (path: string): string => files[path];
     expect(parse({ argv: ['--config', '/etc/a.properties'], readFile }).numPartitions).toBe(5);
     expect(parse({ argv: ['--config=/etc/b.properties'], readFile }).numPartitions).toBe(6);
-    expect(parseBrokerConfig({ argv: ['/etc/a.properties', ...baseArgv()], readFile }).numPartitions).toBe(5);
+    expect(parseBrokerConfig({ argv: ['/etc/a.properties', ...overrideArgs()], readFile }).numPartitions).toBe(5);
     expect(parse({ argv: ['--override=num.partitions=7'] }).numPartitions).toBe(7);
   });
 
@@ -194,9 +182,9 @@ describe('parseBrokerConfig: conversions and validation', () => {
       "invalid value 'GRPC://:0,CONTROLLER://:0' for property 'listeners': a broker-only node must not listen on controller listeners (CONTROLLER)",
       "invalid value 'EXTERNAL://h:1' for property 'advertised.listeners': listener EXTERNAL is not in listeners",
     ]);
-    expect(problems([...BASE, 'listeners=GRPC://:0,GRPC://:1'])[0]).toMatch(/names listener GRPC twice/);
-    expect(problems([...BASE, 'listeners=grpc://:0'])[0]).toMatch(/item 'grpc:\/\/:0' is not NAME:\/\/host:port/);
-    expect(problems([...BASE, 'controller.quorum.voters=1@h:1,1@g:2'])[0]).toMatch(/names voter 1 twice/);
+    expect(problems([...BASE_OVERRIDES, 'listeners=GRPC://:0,GRPC://:1'])[0]).toMatch(/names listener GRPC twice/);
+    expect(problems([...BASE_OVERRIDES, 'listeners=grpc://:0'])[0]).toMatch(/item 'grpc:\/\/:0' is not NAME:\/\/host:port/);
+    expect(problems([...BASE_OVERRIDES, 'controller.quorum.voters=1@h:1,1@g:2'])[0]).toMatch(/names voter 1 twice/);
   });
 
   it('checks ordered pairs, blaming the more specific setting', () => {

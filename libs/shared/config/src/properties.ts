@@ -1,5 +1,6 @@
 import { type CheckContext, type CrossCheck, defineCatalog, ruleProblem } from './catalog';
 import type { ConfigProblem } from './config-error';
+import type { ConfigSourceName } from './sources';
 import { LISTENER_FORMAT, VOTER_FORMAT, parseListener, parseVoter } from './endpoints';
 import { INT_MAX, LONG_MAX, boolean, double, enumOf, int, list, listOf, long, string } from './property';
 import { atLeast, between, custom, distinctItems, eachItem, nonEmptyList } from './validators';
@@ -93,7 +94,7 @@ function notAbove(low: string, high: string): CrossCheck {
 }
 
 /** How specific a source is; a rule between two properties blames the more specific one. */
-const SOURCE_RANK = { UNKNOWN: 0, DEFAULT_CONFIG: 1, STATIC_BROKER_CONFIG: 2, DYNAMIC_DEFAULT_BROKER_CONFIG: 3, DYNAMIC_BROKER_CONFIG: 4, DYNAMIC_BROKER_LOGGER_CONFIG: 4, DYNAMIC_TOPIC_CONFIG: 5 } as const;
+const SOURCE_RANK = { UNKNOWN: 0, DEFAULT_CONFIG: 1, STATIC_BROKER_CONFIG: 2, DYNAMIC_DEFAULT_BROKER_CONFIG: 3, DYNAMIC_BROKER_CONFIG: 4, DYNAMIC_BROKER_LOGGER_CONFIG: 4, DYNAMIC_TOPIC_CONFIG: 5 } satisfies Record<ConfigSourceName, number>;
 
 export const PROPERTIES = defineCatalog({
   // ── Node, roles and quorum ────────────────────────────────────────────────

@@ -2,20 +2,10 @@ import { type BrokerConfig, parseBrokerConfig } from './broker-config';
 import { InvalidConfigError } from './config-error';
 import { LONG_MAX } from './property';
 import { PROPERTIES } from './properties';
+import { configError, overrideArgs } from './test-support/fixtures';
 import { type TopicConfig, alterTopicConfigs, resolveTopicConfig, validateTopicConfigs } from './topic-config';
 
-const BASE = ['node.id=1', 'process.roles=broker,controller', 'controller.quorum.voters=1@127.0.0.1:0', 'listeners=GRPC://:0,CONTROLLER://:0'];
-const broker = (...overrides: string[]): BrokerConfig => parseBrokerConfig({ argv: [...BASE, ...overrides].flatMap((o) => ['--override', o]) });
-
-function configError(fn: () => unknown): InvalidConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidConfigError);
-    return error as InvalidConfigError;
-  }
-  throw new Error('expected an InvalidConfigError');
-}
+const broker = (...overrides: string[]): BrokerConfig => parseBrokerConfig({ argv: overrideArgs(...overrides) });
 
 describe('resolveTopicConfig', () => {
   it("inherits every unset topic property from the broker's default property", () => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isProcessAlive, spawnProcess } from './process-harness';
+import { MAX_LINE_CHARS, isProcessAlive, spawnProcess } from './process-harness';
 import { waitUntil } from './wait';
 
 /** Runs a small script in a fresh node. */
@@ -98,6 +98,12 @@ describe('spawnProcess', () => {
     expect(handle.output()).toEqual(['7', '8', '9']);
     expect(handle.lineCount).toBe(10);
     await expect(handle.waitForLine(/^8$/, { since: 0 })).resolves.toMatchObject({ line: '8' });
+  });
+
+  it('cuts an endless line into MAX_LINE_CHARS pieces', async () => {
+    const handle = node(`process.stdout.write('x'.repeat(${MAX_LINE_CHARS} * 2 + 5))`);
+    await handle.exited;
+    expect(handle.output().map((line) => line.length)).toEqual([MAX_LINE_CHARS, MAX_LINE_CHARS, 5]);
   });
 
   it('passes env and cwd, and drops inherited TRIBUTARY_ variables', async () => {
