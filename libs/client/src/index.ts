@@ -4,7 +4,6 @@
  */
 export { Producer, createProducer, type PartitionInfo, type ProducerMetrics } from './producer/producer';
 export { PRODUCER_CONFIG, parseProducerConfig, type Acks, type ProducerConfig, type ProducerConfigInput } from './producer/producer-config';
-export { murmur2, partitionForKey } from './producer/builtin-partitioner';
 
 export {
   Consumer,
@@ -40,7 +39,6 @@ export type { BuiltInSerdeName, Deserializer, DeserializerSpec, DeserializeFn, H
 export type { CompressionName, DecodedBatch, DecodedRecord, EncodableRecord, EncodeBatchInput, RecordBatchCodec, RecordHeader } from './common/batch-codec';
 export { recordsBatchCodec } from './common/records-codec';
 export { describeConfigs, type ConfigDefs, type ConfigInput, type ResolvedConfig } from './common/config-def';
-export { TRACEPARENT_HEADER, extractTraceContext, injectTraceContext } from './common/tracing';
 
 export * from './transport/transport';
 export { GrpcTransport, createGrpcTransport, type BrokerRpcClient, type GrpcTransportOptions } from './transport/grpc-transport';

@@ -112,7 +112,7 @@ export function listKey(options: { doc: string; defaultValue?: readonly string[]
 }
 
 /** A value that is not a plain scalar (a plugin instance, a function); strings are kept for a loader. */
-export function objectKey<T>(options: { doc: string; check: (v: unknown) => boolean; expected: string; defaultValue?: T }): ConfigKey<T, T | string> {
+export function objectKey<T>(options: { doc: string; check: (v: unknown) => boolean; expected: string; defaultValue?: T | string }): ConfigKey<T, T | string> {
   return {
     doc: options.doc,
     defaultValue: options.defaultValue,

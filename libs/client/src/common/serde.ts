@@ -120,14 +120,3 @@ export function normalizeHeaders(headers: HeadersInput | undefined): RecordHeade
     : Object.entries(headers as Record<string, string | Uint8Array | null>);
   return entries.map(([key, value]) => ({ key, value: typeof value === 'string' ? encoder.encode(value) : value }));
 }
-
-/** Reads the last header named `key` as UTF-8, as Kafka's `lastHeader`. */
-export function lastHeaderString(headers: readonly RecordHeader[], key: string): string | undefined {
-  for (let i = headers.length - 1; i >= 0; i--) {
-    if (headers[i].key === key) {
-      const value = headers[i].value;
-      return value === null ? undefined : new TextDecoder().decode(value);
-    }
-  }
-  return undefined;
-}

@@ -17,7 +17,7 @@ export type AutoOffsetReset = 'latest' | 'earliest' | 'none';
 export type IsolationLevelName = 'read_uncommitted' | 'read_committed';
 
 const interceptorsKey: ConfigKey<readonly (ConsumerInterceptor | string)[], readonly (ConsumerInterceptor | string)[]> = {
-  doc: 'Consumer interceptors, called in order on what poll returns: instances, or plugin names/paths for the plugin host.',
+  doc: 'Consumer interceptors (plugins SPI), called in order on what poll returns: instances, or names of built-in ones.',
   defaultValue: [],
   parse(raw, name) {
     const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;

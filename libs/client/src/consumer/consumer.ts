@@ -6,9 +6,10 @@ import { consoleLogger, defaultCodec, defaultPrng, defaultScheduler, defaultTran
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from '@tributary/rpc';
 import { MetadataManager } from '../common/metadata-manager';
 import { OffsetLookup, type OffsetAndTimestamp } from '../common/offset-lookup';
+import { resolvePlugin } from '../common/plugin-resolution';
 import { consumerRecordsProblem, HookRunner, type ConsumerInterceptor, type ConsumerRecord } from '../common/plugins';
 import { resolveDeserializer, type DeserializeFn } from '../common/serde';
-import { clientTracer, extractTraceContext } from '../common/tracing';
+import { clientTracer, extractRecordTraceContext } from '../common/tracing';
 import { IsolationLevel, OffsetSpec, type ClientTransport, type IsolationLevelNumber } from '../transport/transport';
 import { parseConsumerConfig, type ConsumerConfig, type ConsumerConfigInput } from './consumer-config';
 import { Fetcher, PartitionError, type RawConsumerRecord } from './fetcher';
@@ -88,12 +89,8 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
     this.hooks = new HookRunner(this.scheduler, this.logger);
     // A fetch response holds up to fetch.max.bytes (or one larger first batch) plus framing.
     this.transport = defaultTransport(deps, { maxReceiveMessageBytes: Math.max(DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, cfg['fetch.max.bytes'] + cfg['max.partition.fetch.bytes']) });
-    this.interceptors = cfg['interceptor.classes'].map((i) => {
-      if (typeof i === 'string') {
-        throw new TributaryError('INVALID_CONFIG', `interceptor.classes=${i}: plugin names/paths are loaded by the plugin host (@tributary/plugins-host); pass a plugin instance here`);
-      }
-      return i;
-    });
+    const pluginEnv = { scheduler: this.scheduler, prng, logger: this.logger, config: {} };
+    this.interceptors = cfg['interceptor.classes'].map((i) => resolvePlugin('consumer-interceptor', i, 'interceptor.classes', pluginEnv));
     this.deserializeKey = resolveDeserializer(cfg['key.deserializer'] as never, 'key.deserializer');
     this.deserializeValue = resolveDeserializer(cfg['value.deserializer'] as never, 'value.deserializer');
     this.isolationLevel = cfg['isolation.level'] === 'read_committed' ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
@@ -448,7 +445,7 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
         serializedKeySize: r.key?.length ?? -1,
         serializedValueSize: r.value?.length ?? -1,
       });
-      const parent = extractTraceContext(r.headers);
+      const parent = extractRecordTraceContext(r.headers);
       if (parent && links.length < MAX_POLL_SPAN_LINKS && !linked.has(parent.spanId)) {
         linked.add(parent.spanId);
         links.push({ context: parent });

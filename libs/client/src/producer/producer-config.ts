@@ -5,7 +5,6 @@ import {
   intKey,
   listKey,
   objectKey,
-  optional,
   parseConfig,
   requireConfig,
   stringKey,
@@ -36,7 +35,7 @@ const acksKey: ConfigKey<Acks | 'all', Acks> = {
 
 /** Plugin-valued keys hold instances; a string names a plugin for the plugin host to load. */
 const interceptorsKey: ConfigKey<readonly (ProducerInterceptor | string)[], readonly (ProducerInterceptor | string)[]> = {
-  doc: 'Producer interceptors, called in order: instances, or plugin names/paths for the plugin host.',
+  doc: 'Producer interceptors (plugins SPI), called in order: instances, or names of built-in ones.',
   defaultValue: [],
   parse(raw, name) {
     const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
@@ -66,9 +65,12 @@ export const PRODUCER_CONFIG = {
   'enable.idempotence': boolKey({ doc: 'Exactly one copy of each record per partition, in order: producer id, epoch and sequence numbers.', defaultValue: true }),
   'max.request.size': intKey({ doc: 'Largest Produce request (and so the largest record) in bytes.', defaultValue: 1048576, min: 0 }),
   'metadata.max.age.ms': intKey({ doc: 'Metadata is refreshed at least this often.', defaultValue: 300000, min: 0 }),
-  'partitioner.class': optional(
-    objectKey<Partitioner>({ doc: 'A custom partitioner (plugins SPI) instance, or a plugin name/path for the plugin host; unset = built-in (murmur2 of the key, else uniform sticky).', check: isPartitioner, expected: 'a partitioner (an object with partition())' }),
-  ),
+  'partitioner.class': objectKey<Partitioner>({
+    doc: "A partitioner (plugins SPI) instance, or a built-in's name: default (Kafka's: murmur2 of the key, else sticky), uniform-sticky, round-robin.",
+    check: isPartitioner,
+    expected: 'a partitioner (an object with partition())',
+    defaultValue: 'default',
+  }),
   'partitioner.ignore.keys': boolKey({ doc: 'When true the built-in partitioner ignores keys (uniform sticky for every record).', defaultValue: false }),
   'interceptor.classes': interceptorsKey,
   'key.serializer': objectKey<SerializerSpec<unknown>>({ doc: 'string, json, bytes, a function or a { serialize } object.', check: isSerdeSpec('serialize'), expected: 'a serializer', defaultValue: 'bytes' }),

@@ -6,6 +6,7 @@ import { parseBootstrapServers } from '../common/bootstrap';
 import { consoleLogger, defaultCodec, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps, type ClientLogger } from '../common/client-deps';
 import { timeoutError } from '../common/deadline';
 import { MetadataManager } from '../common/metadata-manager';
+import { resolvePlugin } from '../common/plugin-resolution';
 import {
   HookRunner,
   producerRecordProblem,
@@ -17,11 +18,10 @@ import {
 } from '../common/plugins';
 import { singleRecordBatchSize } from '../common/record-size';
 import { normalizeHeaders, resolveSerializer, type SerializeFn } from '../common/serde';
-import { clientTracer, injectTraceContext } from '../common/tracing';
+import { clientTracer, injectRecordTraceContext } from '../common/tracing';
 import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from '@tributary/rpc';
 import type { ClientTransport } from '../transport/transport';
 import { BufferPool } from './buffer-pool';
-import { partitionForKey, UniformStickyPartitioner } from './builtin-partitioner';
 import { IdempotenceState } from './idempotence';
 import type { RecordThunk } from './producer-batch';
 import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput } from './producer-config';
@@ -81,8 +81,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   private readonly accumulator: RecordAccumulator;
   private readonly sender: Sender;
   private readonly idempotence: IdempotenceState | undefined;
-  private readonly sticky: UniformStickyPartitioner;
-  private readonly partitioner: Partitioner | undefined;
+  private readonly partitioner: Partitioner;
   private readonly interceptors: readonly ProducerInterceptor[];
   private readonly serializeKey: SerializeFn<K>;
   private readonly serializeValue: SerializeFn<V>;
@@ -102,8 +101,9 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     this.hooks = new HookRunner(this.scheduler, this.logger);
     // Requests carry up to max.request.size of records plus framing.
     this.transport = defaultTransport(deps, { maxSendMessageBytes: Math.max(cfg['max.request.size'] + REQUEST_FRAMING_BYTES, DEFAULT_MAX_SEND_MESSAGE_BYTES) });
-    this.partitioner = requireInstance(cfg['partitioner.class'], 'partitioner.class');
-    this.interceptors = cfg['interceptor.classes'].map((i) => requireInstance(i, 'interceptor.classes') as ProducerInterceptor);
+    const pluginEnv = { scheduler: this.scheduler, prng: this.prng, logger: this.logger, config: { 'partitioner.ignore.keys': String(cfg['partitioner.ignore.keys']) } };
+    this.partitioner = resolvePlugin('partitioner', cfg['partitioner.class'], 'partitioner.class', pluginEnv);
+    this.interceptors = cfg['interceptor.classes'].map((i) => resolvePlugin('producer-interceptor', i, 'interceptor.classes', pluginEnv));
     this.serializeKey = resolveSerializer(cfg['key.serializer'] as never, 'key.serializer');
     this.serializeValue = resolveSerializer(cfg['value.serializer'] as never, 'value.serializer');
     const bootstrap = parseBootstrapServers(cfg['bootstrap.servers']);
@@ -125,7 +125,6 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       this.pool,
     );
     this.idempotence = cfg['enable.idempotence'] ? new IdempotenceState() : undefined;
-    this.sticky = new UniformStickyPartitioner(Math.max(1, cfg['batch.size']), this.prng);
     this.sender = new Sender({
       config: cfg,
       accumulator: this.accumulator,
@@ -201,7 +200,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
         const intercepted = this.hooks.chain(this.interceptors, serialized, (i, r) => i.onSend(r), producerRecordProblem, 'producer interceptor onSend');
         const admit = (out: SpiProducerRecord): void => {
           const headers = [...out.headers];
-          injectTraceContext(span.spanContext(), headers);
+          injectRecordTraceContext(span.spanContext(), headers);
           pending.record = { ...out, headers, timestampMs: out.timestampMs ?? this.scheduler.nowMs() };
           try {
             this.checkRecordSize(pending.record);
@@ -267,7 +266,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     this.appendTimer?.cancel();
     this.sender.stop();
     this.metadata.close();
-    this.hooks.notify([...this.interceptors, ...(this.partitioner ? [this.partitioner] : [])], (p) => p.close?.(), 'plugin close');
+    this.hooks.notify([...this.interceptors, this.partitioner], (p) => p.close?.(), 'plugin close');
     await this.transport.close();
   }
 
@@ -383,32 +382,26 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       onComplete: (offset, logAppendTimeMs) => head.onComplete(partition, offset, logAppendTimeMs),
       onError: (error) => head.onError(error),
     };
-    let chosen = explicit === undefined ? this.choosePartition(record, count, available) : { partition: explicit, sticky: false };
-    if (explicit === undefined && this.partitioner?.onNewBatch && this.accumulator.wouldStartNewBatch({ topic, partition: chosen.partition }, thunk)) {
-      // Kafka's onNewBatch: a sticky custom partitioner may switch, then partitions the record again.
-      this.partitioner.onNewBatch(topic, { partitionCount: count, availablePartitions: available }, chosen.partition);
-      chosen = this.choosePartition(record, count, available);
+    let partition = explicit ?? this.choosePartition(record, count, available);
+    if (explicit === undefined && this.partitioner.onNewBatch && this.accumulator.wouldStartNewBatch({ topic, partition }, thunk)) {
+      // Kafka's onNewBatch: a sticky partitioner may switch now, then partitions the record again.
+      this.partitioner.onNewBatch(topic, { partitionCount: count, availablePartitions: available }, partition);
+      partition = this.choosePartition(record, count, available);
     }
-    const partition = chosen.partition;
     const result = this.accumulator.append({ topic, partition }, thunk, now);
     if (result.status === 'no-memory') return 'memory';
     this.pool.clearWaiting();
-    if (chosen.sticky) this.sticky.recordAppended(topic, partition, result.bytes, count, available);
     if (result.batchIsFull || result.newBatch) this.sender.wakeup(result.batchIsFull ? 0 : this.config['linger.ms']);
     return 'done';
   }
 
-  private choosePartition(record: SpiProducerRecord, count: number, available: readonly number[]): { partition: number; sticky: boolean } {
-    if (this.partitioner) {
-      // Fail-closed (SPI contract): a throw or an out-of-range answer fails the send.
-      const partition = this.partitioner.partition(record, { partitionCount: count, availablePartitions: available });
-      if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
-        throw new TributaryError('INVALID_REQUEST', `partitioner.class returned partition ${partition} for topic ${record.topic} with ${count} partitions`, { retriable: false });
-      }
-      return { partition, sticky: false };
+  /** Fail-closed (SPI contract): a throw or an out-of-range answer fails the send. */
+  private choosePartition(record: SpiProducerRecord, count: number, available: readonly number[]): number {
+    const partition = this.partitioner.partition(record, { partitionCount: count, availablePartitions: available });
+    if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
+      throw new TributaryError('INVALID_REQUEST', `partitioner.class returned partition ${partition} for topic ${record.topic} with ${count} partitions`, { retriable: false });
     }
-    if (record.key !== null && !this.config['partitioner.ignore.keys']) return { partition: partitionForKey(record.key, count), sticky: false };
-    return { partition: this.sticky.partition(record.topic, count, available), sticky: true };
+    return partition;
   }
 }
 
@@ -418,13 +411,6 @@ function endSpan(span: Span, error?: TributaryError): void {
     span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
   }
   span.end();
-}
-
-function requireInstance<T>(spec: T | string | undefined, key: string): T | undefined {
-  if (typeof spec === 'string') {
-    throw new TributaryError('INVALID_CONFIG', `${key}=${spec}: plugin names/paths are loaded by the plugin host (@tributary/plugins-host); pass a plugin instance here`);
-  }
-  return spec;
 }
 
 /** Creates a producer: `createProducer<string, Order>({ 'bootstrap.servers': 'localhost:9290', 'key.serializer': 'string', 'value.serializer': 'json' }, deps)`. */
