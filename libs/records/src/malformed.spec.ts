@@ -206,7 +206,7 @@ describe('hand-made malformed records (valid CRC)', () => {
           expectCleanOutcome(() => decodeRecordBatch(bad), ANY);
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -221,7 +221,7 @@ describe('hand-made malformed records (valid CRC)', () => {
         const bad = buildRawBatch(section, { recordCount: recs.length });
         expectCleanOutcome(() => decodeRecordBatch(bad), ANY);
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 });
