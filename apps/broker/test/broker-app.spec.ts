@@ -6,7 +6,24 @@ import { BrokerService, type ProducePartitionResponse } from '@tributary/proto';
 import { createRpcClient, type RpcClient } from '@tributary/rpc';
 import { createPrng } from '@tributary/util';
 import { decodeRecordBatches, encodeRecordBatch } from '@tributary/records';
-import { BROKER_BUNDLE, BrokerProcess, killAllBrokers } from './broker-process';
+import { type ProcessHandle, spawnProcess } from '@tributary/testing';
+
+/** The bundle `nx build broker-app` writes (the test target depends on it). */
+const BROKER_BUNDLE = path.resolve(__dirname, '../../../dist/apps/broker/main.cjs');
+/** Longest a broker may take to print its ready line (cold start on a busy 2-core machine). */
+const READY_TIMEOUT_MS = 30_000;
+const READY_LINE = /\bready\b.*\bgrpc=(?<address>\S+)/;
+
+function spawnBroker(argv: readonly string[]): ProcessHandle {
+  return spawnProcess({ command: process.execPath, args: [BROKER_BUNDLE, ...argv], readyPattern: READY_LINE, readyTimeoutMs: READY_TIMEOUT_MS, name: 'broker' });
+}
+
+/** Starts the built broker and waits for its ready line; the harness kills it after the test whatever happens. */
+async function startBroker(argv: readonly string[]): Promise<{ broker: ProcessHandle; address: string; readyLine: string }> {
+  const broker = spawnBroker(argv);
+  const ready = await broker.ready;
+  return { broker, address: ready.groups['address'], readyLine: ready.line };
+}
 
 let dir: string;
 const clients: RpcClient<typeof BrokerService>[] = [];
@@ -19,9 +36,8 @@ beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'broker-app-'));
 });
 
-afterEach(async () => {
+afterEach(() => {
   for (const c of clients.splice(0)) c.close();
-  await killAllBrokers();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -71,20 +87,19 @@ const batchOf = (values: readonly string[]): Buffer =>
 
 describe('broker app', () => {
   it('serves create/produce/fetch, shuts down cleanly on SIGTERM and restarts without a recovery scan', async () => {
-    const first = await BrokerProcess.start(args());
+    const first = await startBroker(args());
     expect(first.readyLine).toMatch(/^tributary broker 1 ready grpc=127\.0\.0\.1:\d+ /);
     const c = client(first.address);
     await createTopic(c, 'demo', 3);
     expect(await produce(c, 'demo', 1, batchOf(['hello', 'world']))).toMatchObject({ errorCode: 0, baseOffset: 0 });
     expect(await fetchAll(c, 'demo', 1)).toEqual(['hello', 'world']);
 
-    first.broker.kill('SIGTERM');
-    expect(await first.broker.exited).toEqual({ code: 0, signal: null });
-    expect(first.broker.lines).toContain('tributary broker stopped cleanly');
+    expect(await first.broker.kill('SIGTERM')).toMatchObject({ code: 0, signal: null });
+    expect(first.broker.output()).toContain('tributary broker stopped cleanly');
 
-    const second = await BrokerProcess.start(args());
+    const second = await startBroker(args());
     expect(second.readyLine).toMatch(/\bstartup=clean\b/);
-    expect(second.broker.lines.some((l) => /loaded \d+ logs from .* \(clean shutdown\)/.test(l))).toBe(true);
+    expect(second.broker.output().some((l) => /loaded \d+ logs from .* \(clean shutdown\)/.test(l))).toBe(true);
     const c2 = client(second.address);
     expect(await fetchAll(c2, 'demo', 1)).toEqual(['hello', 'world']);
     const md = await c2.metadata({ topics: [], allTopics: true, allowAutoTopicCreation: false });
@@ -95,7 +110,7 @@ describe('broker app', () => {
   it('recovers after SIGKILL with every acknowledged record', async () => {
     const seed = Number(process.env['SEED'] ?? 20261121);
     const prng = createPrng(seed);
-    const first = await BrokerProcess.start(args('--override', 'log.segment.bytes=4096'));
+    const first = await startBroker(args('--override', 'log.segment.bytes=4096'));
     const c = client(first.address);
     await createTopic(c, 'acked', 2);
     const acked: string[][] = [[], []];
@@ -106,17 +121,16 @@ describe('broker app', () => {
       expect(res.errorCode).toBe(0);
       acked[partition].push(...values);
     }
-    first.broker.kill('SIGKILL');
-    expect((await first.broker.exited).signal).toBe('SIGKILL');
+    expect((await first.broker.kill('SIGKILL')).signal).toBe('SIGKILL');
 
-    const second = await BrokerProcess.start(args('--override', 'log.segment.bytes=4096'));
+    const second = await startBroker(args('--override', 'log.segment.bytes=4096'));
     expect(second.readyLine).toMatch(/\bstartup=recovered\b/);
     const c2 = client(second.address);
     for (const p of [0, 1]) expect(await fetchAll(c2, 'acked', p)).toEqual(acked[p]);
   }, 60_000);
 
   it('answers CORRUPT_MESSAGE for a malformed batch and keeps serving', async () => {
-    const { address } = await BrokerProcess.start(args());
+    const { address } = await startBroker(args());
     const c = client(address);
     await createTopic(c, 't', 1);
     const corrupt = batchOf(['a']);
@@ -128,7 +142,7 @@ describe('broker app', () => {
   });
 
   it('refuses a request over socket.request.max.bytes without affecting other clients', async () => {
-    const { address } = await BrokerProcess.start(args('--override', 'socket.request.max.bytes=2048'));
+    const { address } = await startBroker(args('--override', 'socket.request.max.bytes=2048'));
     const c = client(address);
     await createTopic(c, 'limits', 1);
     await expect(produce(c, 'limits', 0, batchOf(['x'.repeat(4096)]))).rejects.toMatchObject({ codeName: 'MESSAGE_TOO_LARGE' });
@@ -137,16 +151,14 @@ describe('broker app', () => {
   });
 
   it('exits non-zero with a one-line reason on bad configuration', async () => {
-    const bad = BrokerProcess.spawn(args('--override', 'num.partitions=zero'));
-    const { code } = await bad.exited;
-    expect(code).not.toBe(0);
-    expect(bad.stderr).toHaveLength(1);
-    expect(bad.stderr[0]).toMatch(/^tributary broker: invalid configuration: .*num\.partitions/);
-    expect(bad.lines.some((l) => /\bready\b/.test(l))).toBe(false);
+    const bad = spawnBroker(args('--override', 'num.partitions=zero'));
+    await expect(bad.ready).rejects.toThrow();
+    expect((await bad.exited).code).toBe(2);
+    expect(bad.output()).toEqual([expect.stringMatching(/^tributary broker: invalid configuration: .*num\.partitions/)]);
 
-    const unknown = BrokerProcess.spawn(args('--override', 'no.such.property=1'));
-    expect((await unknown.exited).code).not.toBe(0);
-    expect(unknown.stderr).toHaveLength(1);
-    expect(unknown.stderr[0]).toMatch(/unknown property 'no\.such\.property'/);
+    const unknown = spawnBroker(args('--override', 'no.such.property=1'));
+    await expect(unknown.ready).rejects.toThrow();
+    expect((await unknown.exited).code).toBe(2);
+    expect(unknown.output()).toEqual([expect.stringMatching(/unknown property 'no\.such\.property'/)]);
   });
 });

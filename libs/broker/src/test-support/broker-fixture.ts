@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseBrokerConfig } from '@tributary/config';
 import { uuidGeneratorFromPrng } from '@tributary/metadata';
 import { type BrokerService, type ProduceResponse } from '@tributary/proto';
 import type { ServiceHandlers } from '@tributary/rpc';
 import { encodeRecordBatch, type RecordBatchInput } from '@tributary/records';
-import { CapturingStorageLogger, type Disk, NodeDisk } from '@tributary/storage';
+import { CapturingStorageLogger } from '@tributary/storage';
+import { testBrokerConfig } from '@tributary/testing';
 import { FakeScheduler, createPrng } from '@tributary/util';
 import { configLibModel } from '../config/config-lib-model';
 import { brokerServiceHandlers } from '../handlers/broker-service';
@@ -24,35 +24,6 @@ export interface TestBroker {
   readonly logger: CapturingStorageLogger;
 }
 
-/**
- * NodeDisk whose errors are re-created in the test's realm: jest runs tests in
- * a separate VM context, so Node's fs errors fail the `instanceof Error` check
- * storage uses to recognise disk errors (ENOENT for a missing checkpoint).
- */
-export function realmSafeNodeDisk(): Disk {
-  const disk = new NodeDisk();
-  return new Proxy(disk, {
-    get(target, key) {
-      const value = Reflect.get(target, key) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        try {
-          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-          return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(inRealm(error))) : result;
-        } catch (error) {
-          throw inRealm(error);
-        }
-      };
-    },
-  });
-}
-
-function inRealm(error: unknown): unknown {
-  if (error instanceof Error || typeof error !== 'object' || error === null) return error;
-  const e = error as { message?: string; code?: string; syscall?: string; path?: string };
-  return Object.assign(new Error(e.message), { code: e.code, syscall: e.syscall, path: e.path });
-}
-
 /** A fresh temp dir for a test's log dirs; remove it with `removeDir`. */
 export function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'broker-test-'));
@@ -68,8 +39,7 @@ export function removeDir(dir: string): void {
  * listener, as the app does. `api` calls the handlers directly (no gRPC).
  */
 export async function openTestBroker(dir: string, overrides: readonly string[] = [], seed = 1): Promise<TestBroker> {
-  const base = ['node.id=1', 'process.roles=broker,controller', 'controller.quorum.voters=1@127.0.0.1:0', 'listeners=GRPC://127.0.0.1:0,CONTROLLER://127.0.0.1:0', `log.dirs=${dir}`];
-  const config = parseBrokerConfig({ argv: [...base, ...overrides].flatMap((o) => ['--override', o]) });
+  const config = testBrokerConfig({ 'log.dirs': dir, ...Object.fromEntries(overrides.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)])) });
   const scheduler = new FakeScheduler(NOW_MS);
   const logger = new CapturingStorageLogger();
   const prng = createPrng(seed);
@@ -81,7 +51,6 @@ export async function openTestBroker(dir: string, overrides: readonly string[] =
     newIncarnationId: uuidGeneratorFromPrng(createPrng(seed + 2)),
     prng,
     clusterId: 'test-cluster',
-    disk: realmSafeNodeDisk(),
   });
   await runtime.registerListener('127.0.0.1', 9290);
   return { dir, runtime, api: brokerServiceHandlers(createBrokerHandlers(runtime)), scheduler, logger };
