@@ -1,5 +1,5 @@
 import { ErrorCode, TributaryError } from '@tributary/errors';
-import { encodeRecordBatch } from '@tributary/records';
+import { encodeControlBatch, encodeRecordBatch } from '@tributary/records';
 import { createProducer } from '../producer/producer';
 import type { FakeCluster } from '../test-support/fake-cluster';
 import { createTestBed } from '../test-support/harness';
@@ -261,6 +261,39 @@ describe('Consumer: polling', () => {
     await advance(100, 10);
     expect((await records).map((r) => r.value)).toEqual(['keep', 'keep2']);
     expect(deps.logger.warnings.some((w) => w.includes('onConsume failed'))).toBe(true);
+  });
+});
+
+describe('Consumer: isolation.level', () => {
+  /** offsets 0-1: aborted txn of producer 5; 2: its ABORT marker; 3: plain; 4: committed txn of producer 6; 5: its COMMIT marker. */
+  function appendTransactions(cluster: FakeCluster): void {
+    const txn = (producerId: number, values: string[]) =>
+      encodeRecordBatch({ producerId, producerEpoch: 0, baseSequence: 0, isTransactional: true, records: values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: 1 })) });
+    cluster.append('t', 0, txn(5, ['aborted-1', 'aborted-2']));
+    cluster.append('t', 0, encodeControlBatch({ type: 'ABORT', producerId: 5, producerEpoch: 0, coordinatorEpoch: 0, timestamp: 1 }));
+    cluster.append('t', 0, encodeRecordBatch({ records: [{ key: null, value: Buffer.from('plain'), timestamp: 1 }] }));
+    cluster.append('t', 0, txn(6, ['committed']));
+    cluster.append('t', 0, encodeControlBatch({ type: 'COMMIT', producerId: 6, producerEpoch: 0, coordinatorEpoch: 0, timestamp: 1 }));
+    cluster.setAbortedTransactions('t', 0, [{ producerId: 5, firstOffset: 0 }]);
+  }
+
+  it('read_committed drops aborted transactions and every control marker', async () => {
+    const { consumer, cluster, poll } = setup({ 'isolation.level': 'read_committed' });
+    appendTransactions(cluster);
+    consumer.assign([T0]);
+    expect((await poll()).map((r) => [r.offset, r.value])).toEqual([
+      [3, 'plain'],
+      [4, 'committed'],
+    ]);
+    const position = consumer.position(T0);
+    expect(await position).toBe(6);
+  });
+
+  it('read_uncommitted returns aborted records too, but never control markers', async () => {
+    const { consumer, cluster, poll } = setup();
+    appendTransactions(cluster);
+    consumer.assign([T0]);
+    expect((await poll()).map((r) => r.offset)).toEqual([0, 1, 3, 4]);
   });
 });
 

@@ -92,6 +92,7 @@ export class FakeCluster implements ClientTransport {
   private readonly topics = new Map<string, { id: string; configs: Map<string, string> }>();
   private readonly faults = new Map<string, Fault[]>();
   private readonly heldApis = new Set<ApiName>();
+  private readonly aborted = new Map<string, { producerId: number; firstOffset: number }[]>();
   private held: Held[] = [];
   private nextProducerId = 1000;
   private closed = false;
@@ -140,6 +141,11 @@ export class FakeCluster implements ClientTransport {
   /** The next `times` calls of `api` never answer (the client's request timeout must fire). */
   hangNext(api: ApiName, times = 1): void {
     this.addFault(api, { kind: 'hang' }, times);
+  }
+
+  /** Reported as the partition's aborted transactions in every fetch answer (read_committed tests). */
+  setAbortedTransactions(topic: string, partition: number, aborted: { producerId: number; firstOffset: number }[]): void {
+    this.aborted.set(`${topic}-${partition}`, aborted);
   }
 
   /** Drops every injected fault not used yet. */
@@ -517,7 +523,8 @@ export class FakeCluster implements ClientTransport {
       chunks.push(batch.bytes);
       size += batch.bytes.length;
     }
-    return { ...base, ...marks, errorCode: 0, records: chunks.length > 0 ? Buffer.concat(chunks) : null };
+    const abortedTransactions = this.aborted.get(`${topic}-${partition}`) ?? null;
+    return { ...base, ...marks, errorCode: 0, abortedTransactions, records: chunks.length > 0 ? Buffer.concat(chunks) : null };
   }
 }
 
