@@ -24,8 +24,8 @@ export interface MetadataManagerOptions {
  * Keeps a `ClusterView` of the topics the client uses, fresh: one Metadata
  * request at a time, round-robin over known brokers (bootstrap servers until
  * the first answer), with exponential backoff after failures, a refresh when
- * asked (`requestUpdate`, e.g. after NOT_LEADER_OR_FOLLOWER) and at least
- * every metadata.max.age.ms.
+ * asked (`requestUpdate`, e.g. after NOT_LEADER_OR_FOLLOWER; at most one per
+ * retry.backoff.ms) and at least every metadata.max.age.ms.
  */
 export class MetadataManager {
   private view = ClusterView.EMPTY;
@@ -106,8 +106,9 @@ export class MetadataManager {
   private schedule(): void {
     if (this.closed || this.inFlight) return;
     const now = this.options.scheduler.monotonicMs();
+    // Requested updates are spaced by retry.backoff.ms (exponential after failures), as Kafka's metadata refresh backoff.
     const dueMs = this.updateRequested
-      ? this.lastAttemptMs + (this.failures > 0 ? this.currentBackoffMs() : 0)
+      ? this.lastAttemptMs + (this.failures > 0 ? this.currentBackoffMs() : this.options.retryBackoffMs)
       : this.lastAttemptMs + this.options.metadataMaxAgeMs;
     this.timer?.cancel();
     this.timer = this.options.scheduler.schedule(Math.max(0, dueMs - now), () => {

@@ -116,12 +116,16 @@ describe('Producer: buffer.memory and max.block.ms', () => {
   });
 
   it('fails a send for a topic that never appears after max.block.ms', async () => {
-    const { producer, advance } = setup({ 'max.block.ms': 1000 });
+    const { producer, advance, cluster } = setup({ 'max.block.ms': 1000, 'retry.backoff.ms': 100 });
     const send = track(producer.send({ topic: 'missing', value: 'v' }));
     await advance(999, 10);
     expect(send.settled).toBe(false);
     await advance(1);
     expect(send.error?.message).toBe('Topic missing not present in metadata after 1000 ms.');
+    // Metadata is asked again at most once per retry.backoff.ms, never in a tight loop.
+    const times = cluster.requestsOf('metadata').map((r) => r.atMs);
+    expect(times.length).toBeLessThanOrEqual(11);
+    times.slice(1).forEach((t, i) => expect(t - times[i]).toBeGreaterThanOrEqual(100));
   });
 
   it('rejects a record larger than max.request.size at once', async () => {
