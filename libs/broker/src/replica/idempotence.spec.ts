@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode } from '@tributary/errors';
 import { imageToPlain } from '@tributary/metadata';
@@ -50,6 +50,9 @@ describe('idempotent producer', () => {
     expect(await produce(broker, 't', 0, idem(pid, 0, 0, ['a', 'b', 'c']))).toMatchObject({ errorCode: 0, baseOffset: 1 });
     expect(await produce(broker, 't', 0, idem(pid, 0, 0, ['a', 'b', 'c']))).toMatchObject({ errorCode: 0, baseOffset: 1 });
     expect(leo(broker)).toBe(4);
+    const corruptRetry = idem(pid, 0, 0, ['a', 'b', 'c']);
+    corruptRetry[corruptRetry.length - 1] ^= 1;
+    expect(await produce(broker, 't', 0, corruptRetry)).toMatchObject({ errorCode: ErrorCode.CORRUPT_MESSAGE });
     expect(await produce(broker, 't', 0, idem(pid, 0, 3, ['d']))).toMatchObject({ errorCode: 0, baseOffset: 4 });
   });
 
@@ -143,6 +146,19 @@ describe('metadata replay across restarts', () => {
     expect(second.runtime.replicaManager.getPartition({ topic: 'a', partition: 1 })?.log.config.retentionMs).toBe(5000);
     expect(second.runtime.replicaManager.getPartition({ topic: 'a', partition: 2 })?.log.logEndOffset).toBe(1);
     expect(await initProducerId(second)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('deletes partition logs the metadata does not know (a topic deleted just before a crash)', async () => {
+    const first = await open();
+    await createTopic(first, 'ghost', 1);
+    await produce(first, 'ghost', 0, batch(['boo']));
+    await first.runtime.shutdown();
+    // Replace the metadata log by one that never had the topic: its log on disk is now a stray.
+    rmSync(path.join(dir, '__cluster_metadata-0'), { recursive: true });
+    const second = await open();
+    expect(second.runtime.replicaManager.getPartition({ topic: 'ghost', partition: 0 })).toBeUndefined();
+    expect(readdirSync(dir).filter((n) => n === 'ghost-0')).toEqual([]);
+    expect(second.logger.messages('info')).toContain('deleted stray log ghost-0: its topic is not in the metadata');
   });
 
   it('keeps every acknowledged admin change after a crash', async () => {

@@ -1,6 +1,6 @@
 import { TributaryError } from '@tributary/errors';
 import type { PartitionImage } from '@tributary/metadata';
-import { iterateBatches } from '@tributary/records';
+import { iterateBatches, validateRecordBatch } from '@tributary/records';
 import { type Log, type LogAppendInfo } from '@tributary/storage';
 import type { TopicPartition } from '@tributary/util';
 import type { TopicSettings } from '../config/broker-config-model';
@@ -152,6 +152,8 @@ export class Partition {
       const check = this.producers.check(idempotent);
       if (check.kind === 'reject') throw new TributaryError(check.code, check.message);
       if (check.kind === 'duplicate') {
+        // The retry is not appended, so the log never validates it: check it here, as Kafka validates before deduplicating.
+        validateRecordBatch(records, idempotent.position, { origin: 'client', maxBatchBytes: this.log.config.maxMessageBytes });
         return { baseOffset: check.batch.firstOffset, lastOffset: check.batch.lastOffset, logAppendTimeMs: -1, logStartOffset: this.log.logStartOffset, duplicate: true };
       }
     }
