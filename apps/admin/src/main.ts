@@ -8,7 +8,24 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-void runCli(process.argv.slice(2), ALL_COMMANDS, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then((status) => {
+// Ctrl-C asks a long-running command to stop cleanly; a second one exits at once.
+const interrupt = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+  });
+}
+
+// If the event loop empties before the command settles (a promise nobody will ever resolve),
+// Node would exit with status 0; that must read as the failure it is.
+process.on('beforeExit', () => {
+  process.stderr.write('tributary: internal error: the command stopped before it finished\n');
+  process.exit(70);
+});
+
+const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signal: interrupt.signal };
+void runCli(process.argv.slice(2), ALL_COMMANDS, io).then((status) => {
   // Exit now: a client connection or timer left open must not keep a finished command alive.
   // stdout and stderr are synchronous for files and pipes on Linux, so nothing written is lost.
   process.exit(status);

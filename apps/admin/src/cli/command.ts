@@ -7,6 +7,8 @@ export interface CliIo {
   readonly stderr: OutputStream;
   /** Environment variables (TRIBUTARY_DEBUG prints stack traces of unexpected errors). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Aborted on SIGINT/SIGTERM: long-running commands (consume, perf) stop, clean up and exit 0. */
+  readonly signal: AbortSignal;
 }
 
 export interface OutputStream {
