@@ -208,6 +208,9 @@ describe('Consumer: polling', () => {
     cluster.failFetch('t', 0, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     consumer.assign([T0]);
     await expect(poll()).rejects.toMatchObject({ codeName: 'TOPIC_AUTHORIZATION_FAILED', topic: 't', partition: 0 });
+    // The failed partition was not fetched again until that poll raised its error.
+    expect(cluster.requestsOf('fetch')).toHaveLength(1);
+    expect((await poll()).map((r) => r.value)).toEqual(['a']);
   });
 
   it('retries fetches after a request failure', async () => {

@@ -66,7 +66,8 @@ export class Fetcher {
   private readonly nodeRetryAtMs = new Map<number, number>();
   /** Partitions whose leader answered with a stale-metadata error: not fetched until metadata changes or the backoff ends. */
   private readonly partitionBackoff = new Map<string, { untilMs: number; metadataVersion: number }>();
-  private readonly errors: PartitionError[] = [];
+  /** At most one per partition: the partition is not fetched again until a poll raises it (Kafka keeps the failed fetch buffered). */
+  private readonly errors = new Map<string, PartitionError>();
   private closed = false;
 
   constructor(
@@ -88,10 +89,13 @@ export class Fetcher {
     return this.inFlightNodes.size;
   }
 
-  /** Raises (once) the first partition error a fetch found. */
+  /** Raises (once) the oldest partition error a fetch found; errors of partitions since sought or unassigned are dropped. */
   throwPendingError(): void {
-    const error = this.errors.shift();
-    if (error) throw error;
+    for (const [key, error] of this.errors) {
+      this.errors.delete(key);
+      const state = this.subscriptions.get(error);
+      if (state && (error.offset === undefined || state.position === error.offset)) throw error;
+    }
   }
 
   close(): void {
@@ -107,7 +111,7 @@ export class Fetcher {
     const byNode = new Map<number, { target: NodeTarget; states: PartitionState[] }>();
     for (const state of this.subscriptions.all()) {
       const key = topicPartitionKey(state.tp);
-      if (!this.subscriptions.isFetchable(state) || buffered.has(key)) continue;
+      if (!this.subscriptions.isFetchable(state) || buffered.has(key) || this.errors.has(key)) continue;
       const backoff = this.partitionBackoff.get(key);
       if (backoff && backoff.untilMs > now && backoff.metadataVersion === this.metadata.version) continue;
       this.partitionBackoff.delete(key);
@@ -204,7 +208,7 @@ export class Fetcher {
     if (code === ErrorCode.OFFSET_OUT_OF_RANGE) {
       const strategy = this.config['auto.offset.reset'];
       if (strategy === 'none') {
-        this.errors.push(new PartitionError(code, `Fetch position offset=${fetchOffset} is out of range for partition ${topicPartitionKey(tp)}`, tp.topic, tp.partition, fetchOffset));
+        this.errors.set(topicPartitionKey(tp), new PartitionError(code, `Fetch position offset=${fetchOffset} is out of range for partition ${topicPartitionKey(tp)}`, tp.topic, tp.partition, fetchOffset));
       } else {
         this.subscriptions.requestReset(tp, strategy);
       }
@@ -218,7 +222,7 @@ export class Fetcher {
       return;
     }
     const error = new TributaryError(code);
-    if (!error.retriable) this.errors.push(new PartitionError(code, `Fetch of ${topicPartitionKey(tp)} failed: ${error.message}`, tp.topic, tp.partition, fetchOffset));
+    if (!error.retriable) this.errors.set(topicPartitionKey(tp), new PartitionError(code, `Fetch of ${topicPartitionKey(tp)} failed: ${error.message}`, tp.topic, tp.partition, fetchOffset));
   }
 
   /**

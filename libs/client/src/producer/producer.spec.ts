@@ -115,6 +115,25 @@ describe('Producer: buffer.memory and max.block.ms', () => {
     expect(first.value?.offset).toBe(0);
   });
 
+  it('bounds the bytes of sends waiting for memory by buffer.memory (fails fast past it)', async () => {
+    const { producer, advance, cluster } = setup({ 'batch.size': 1000, 'buffer.memory': 2000, 'linger.ms': 0 }, { partitions: 2, tracing: false });
+    await advance(0);
+    cluster.hold('produce');
+    const value = 'w'.repeat(400);
+    const first = [0, 1].map((p) => track(producer.send({ topic: 't', partition: p, value })));
+    await advance(1);
+    // The pool is used up: these wait, until their bytes reach buffer.memory.
+    const waiting = Array.from({ length: 5 }, () => track(producer.send({ topic: 't', partition: 0, value })));
+    await advance(1);
+    expect(producer.metrics().waitingSends).toBe(4);
+    expect(waiting[4].error?.message).toMatch(/^Buffer exhausted: sends waiting to enter the producer already hold \d+ bytes \(buffer.memory=2000\)/);
+    cluster.release('produce');
+    await advance(10);
+    cluster.release('produce');
+    await advance(10);
+    expect([...first, ...waiting.slice(0, 4)].every((s) => s.value !== undefined)).toBe(true);
+  });
+
   it('fails a send for a topic that never appears after max.block.ms', async () => {
     const { producer, advance, cluster } = setup({ 'max.block.ms': 1000, 'retry.backoff.ms': 100 });
     const send = track(producer.send({ topic: 'missing', value: 'v' }));

@@ -34,6 +34,8 @@ const REQUEST_FRAMING_BYTES = 64 * 1024;
 /** A send on its way into the accumulator, in call order; `record` is unset while interceptors run. */
 interface PendingAppend {
   record: SpiProducerRecord | undefined;
+  /** Serialized bytes counted against the waiting-sends bound. */
+  readonly bytes: number;
   readonly deadlineMs: number;
   onComplete(partition: number, offset: number, logAppendTimeMs: number): void;
   onError(error: TributaryError): void;
@@ -85,7 +87,9 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   private readonly interceptors: readonly ProducerInterceptor[];
   private readonly serializeKey: SerializeFn<K>;
   private readonly serializeValue: SerializeFn<V>;
+  /** Sends not yet in the accumulator, in call order; their bytes are bounded by buffer.memory (`waitingBytes`). */
   private readonly appendQueue: PendingAppend[] = [];
+  private waitingBytes = 0;
   private appendTimer: Cancellable | undefined;
   private processing = false;
   private readonly pendingSends = new Set<Promise<unknown>>();
@@ -174,8 +178,16 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
         if (this.closePromise) throw new TributaryError('INVALID_REQUEST', 'Cannot send after the producer is closed.', { retriable: false });
         if (this.sender.fatalError) throw this.sender.fatalError;
         const serialized = this.serialize(record);
+        const bytes = singleRecordBatchSize({ key: serialized.key, value: serialized.value, headers: serialized.headers, timestamp: 0 });
+        if (this.appendQueue.length > 0 && this.waitingBytes + bytes > this.config['buffer.memory']) {
+          // Kafka's BufferExhaustedException (a TimeoutException): a caller that does not wait for its sends cannot queue without bound.
+          throw timeoutError(
+            `Buffer exhausted: sends waiting to enter the producer already hold ${this.waitingBytes} bytes (buffer.memory=${this.config['buffer.memory']}); wait for earlier sends`,
+          );
+        }
         const pending: PendingAppend = {
           record: undefined,
+          bytes,
           deadlineMs: this.scheduler.monotonicMs() + this.config['max.block.ms'],
           onComplete: (partition, offset, logAppendTimeMs) => {
             const spi = pending.record as SpiProducerRecord;
@@ -197,6 +209,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
           onError: fail,
         };
         this.appendQueue.push(pending);
+        this.waitingBytes += bytes;
         const intercepted = this.hooks.chain(this.interceptors, serialized, (i, r) => i.onSend(r), producerRecordProblem, 'producer interceptor onSend');
         const admit = (out: SpiProducerRecord): void => {
           const headers = [...out.headers];
@@ -205,7 +218,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
           try {
             this.checkRecordSize(pending.record);
           } catch (error) {
-            this.appendQueue.splice(this.appendQueue.indexOf(pending), 1);
+            this.removePending(pending);
             fail(toTributaryError(error));
           }
           this.processAppends();
@@ -260,7 +273,10 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     timer?.cancel();
     if (!graceful) {
       const error = new TributaryError('UNKNOWN_SERVER_ERROR', 'Producer is closed forcefully.', { retriable: false });
-      for (const pending of this.appendQueue.splice(0)) pending.onError(error);
+      for (const pending of [...this.appendQueue]) {
+        this.removePending(pending);
+        pending.onError(error);
+      }
       this.sender.forceClose(error);
     }
     this.appendTimer?.cancel();
@@ -319,17 +335,17 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
         try {
           outcome = head.record ? this.tryAppend(head, head.record, now) : 'intercepting';
         } catch (error) {
-          this.appendQueue.shift();
+          this.removePending(head);
           head.onError(toTributaryError(error));
           continue;
         }
         if (outcome === 'done') {
-          this.appendQueue.shift();
+          this.removePending(head);
           continue;
         }
         if (outcome === 'intercepting') break; // admitted (in order) when its hooks finish
         if (now >= head.deadlineMs) {
-          this.appendQueue.shift();
+          this.removePending(head);
           if (outcome === 'memory') this.pool.clearWaiting();
           head.onError(timeoutError(this.blockedMessage(head.record as SpiProducerRecord, outcome)));
           continue;
@@ -342,6 +358,13 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     } finally {
       this.processing = false;
     }
+  }
+
+  private removePending(pending: PendingAppend): void {
+    const i = this.appendQueue.indexOf(pending);
+    if (i < 0) return;
+    this.appendQueue.splice(i, 1);
+    this.waitingBytes -= pending.bytes;
   }
 
   private armAppendTimer(delayMs: number): void {
