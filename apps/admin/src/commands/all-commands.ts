@@ -2,6 +2,8 @@ import type { Command } from '../cli/command';
 import { consumeCommand } from './consume-command';
 import { logDirsDescribeCommand } from './log-dirs-command';
 import { logDumpCommand } from './log-dump-command';
+import { perfConsumeCommand } from './perf-consume-command';
+import { perfProduceCommand } from './perf-produce-command';
 import { produceCommand } from './produce-command';
 import { recordsDeleteBeforeCommand } from './records-commands';
 import { TOPICS_COMMANDS } from './topics-commands';
@@ -14,4 +16,6 @@ export const ALL_COMMANDS: readonly Command[] = [
   recordsDeleteBeforeCommand,
   logDirsDescribeCommand,
   logDumpCommand,
+  perfProduceCommand,
+  perfConsumeCommand,
 ];
