@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { randomInt, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { BROKER_SERVICE_HANDLERS, BrokerRuntime, configLibModel, registerBroker } from '@tributary/broker';
+import { BROKER_SERVICE_HANDLERS, BrokerRuntime, cleanupPolicyLookup, configLibModel, logCleanerService, registerBroker } from '@tributary/broker';
 import { type BrokerConfig, parseBrokerConfig, parseListener } from '@tributary/config';
-import { loadAndRegisterPlugins, resolveToken } from '@tributary/plugins-host';
+import { PLUGIN_REGISTRIES, loadAndRegisterPlugins, resolveToken } from '@tributary/plugins-host';
 import { BrokerService } from '@tributary/proto';
 import { createRpcServer, type RpcServer } from '@tributary/rpc';
 import { createPrng, systemScheduler } from '@tributary/util';
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     newIncarnationId: randomUUID,
     prng: createPrng(randomInt(2 ** 31)),
     clusterId,
+    backgroundServices: (rt) => [logCleanerService(rt, cleanupPolicyLookup(resolveToken(plugins, PLUGIN_REGISTRIES['cleanup-policy'])))],
   }).catch((error: unknown) => fail('cannot open the logs', error, 1));
   registerBroker(plugins, runtime);
 

@@ -50,4 +50,5 @@ export {
   PRODUCER_EXPIRATION_CHECK_INTERVAL_MS,
 } from './runtime/broker-runtime';
 export { createBrokerHandlers } from './runtime/create-handlers';
+export { type LogCleanerService, cleanupPolicyLookup, logCleanerService } from './runtime/log-cleaner-service';
 export { BROKER_RUNTIME, BROKER_SERVICE_HANDLERS, registerBroker } from './register-broker';

@@ -59,3 +59,16 @@ export {
   type LoadSummary,
   RECOVERY_POINT_CHECKPOINT_FILE,
 } from './log-manager';
+// Retention and compaction
+export {
+  type CleanerSettings,
+  type CleanupManagerOptions,
+  type CleanupPassReport,
+  CleanupManager,
+  DEFAULT_CLEANER_SETTINGS,
+  type ManagedLog,
+  type PartitionCleanupReport,
+} from './retention/cleanup-manager';
+export { CLEANER_CHECKPOINT_FILE, CleanerCheckpointStore } from './cleaner/cleaner-checkpoint-store';
+export { builtinCleanupPolicies } from './retention/builtin-policies';
+export { type LogAdapterOptions, managedLogOf, managedLogsOf, topicConfigOf } from './retention/log-adapter';

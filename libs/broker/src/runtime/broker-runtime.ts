@@ -66,6 +66,8 @@ export class BrokerRuntime {
 
   private constructor(
     readonly options: BrokerRuntimeOptions,
+    /** The disk the logs live on. */
+    readonly disk: Disk,
     readonly logManager: LogManager,
     readonly metadataLog: StorageMetadataLog,
   ) {
@@ -81,8 +83,9 @@ export class BrokerRuntime {
   /** Opens storage and metadata and brings the partitions up; throws KAFKA_STORAGE_ERROR when the metadata log is unusable. */
   static async open(options: BrokerRuntimeOptions): Promise<BrokerRuntime> {
     const { config, scheduler, logger } = options;
+    const disk = options.disk ?? new NodeDisk();
     const logManager = await LogManager.open({
-      disk: options.disk ?? new NodeDisk(),
+      disk,
       logDirs: config.settings.logDirs,
       scheduler,
       logger,
@@ -91,7 +94,7 @@ export class BrokerRuntime {
     });
     try {
       const log = logManager.getOrCreateLog({ topic: CLUSTER_METADATA_TOPIC, partition: 0 });
-      const runtime = new BrokerRuntime(options, logManager, new StorageMetadataLog(log, scheduler));
+      const runtime = new BrokerRuntime(options, disk, logManager, new StorageMetadataLog(log, scheduler));
       await runtime.controller.load();
       runtime.replicaManager.removeStrayLogs();
       runtime.startBackground();

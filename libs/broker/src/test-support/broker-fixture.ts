@@ -10,7 +10,7 @@ import { testBrokerConfig } from '@tributary/testing';
 import { FakeScheduler, createPrng } from '@tributary/util';
 import { configLibModel } from '../config/config-lib-model';
 import { brokerServiceHandlers } from '../handlers/broker-service';
-import { BrokerRuntime } from '../runtime/broker-runtime';
+import { BrokerRuntime, type BrokerRuntimeOptions } from '../runtime/broker-runtime';
 import { createBrokerHandlers } from '../runtime/create-handlers';
 
 /** 2023-11-14T22:13:20Z: a fixed "now" for timestamp checks. */
@@ -38,7 +38,12 @@ export function removeDir(dir: string): void {
  * Kafka names), a FakeScheduler at NOW_MS, seeded ids, and registers its
  * listener, as the app does. `api` calls the handlers directly (no gRPC).
  */
-export async function openTestBroker(dir: string, overrides: readonly string[] = [], seed = 1): Promise<TestBroker> {
+export async function openTestBroker(
+  dir: string,
+  overrides: readonly string[] = [],
+  options: { seed?: number; backgroundServices?: BrokerRuntimeOptions['backgroundServices'] } = {},
+): Promise<TestBroker> {
+  const seed = options.seed ?? 1;
   const config = testBrokerConfig({ 'log.dirs': dir, ...Object.fromEntries(overrides.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)])) });
   const scheduler = new FakeScheduler(NOW_MS);
   const logger = new CapturingStorageLogger();
@@ -51,6 +56,7 @@ export async function openTestBroker(dir: string, overrides: readonly string[] =
     newIncarnationId: uuidGeneratorFromPrng(createPrng(seed + 2)),
     prng,
     clusterId: 'test-cluster',
+    ...(options.backgroundServices ? { backgroundServices: options.backgroundServices } : {}),
   });
   await runtime.registerListener('127.0.0.1', 9290);
   return { dir, runtime, api: brokerServiceHandlers(createBrokerHandlers(runtime)), scheduler, logger };
