@@ -2,7 +2,8 @@ import { ErrorCode, TributaryError, toTributaryError } from '@tributary/errors';
 import { topicPartitionKey, type Prng, type Scheduler, type TopicPartition } from '@tributary/util';
 import { backoffMs } from '../common/backoff';
 import { parseBootstrapServers } from '../common/bootstrap';
-import { consoleLogger, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps } from '../common/client-deps';
+import { consoleLogger, defaultKeepAlive, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps } from '../common/client-deps';
+import { keepAliveWhile, type KeepAlive } from '../common/keep-alive';
 import { timeoutError, withTimeout } from '../common/deadline';
 import { MetadataManager } from '../common/metadata-manager';
 import { OffsetLookup } from '../common/offset-lookup';
@@ -90,6 +91,7 @@ export class AdminClient {
   private readonly bootstrap: readonly NodeTarget[];
   private readonly metadata: MetadataManager;
   private readonly offsets: OffsetLookup;
+  private readonly keepAlive: KeepAlive;
   private nextNode = 0;
   private closed = false;
 
@@ -99,6 +101,7 @@ export class AdminClient {
     this.scheduler = defaultScheduler(deps);
     this.prng = defaultPrng(deps);
     this.transport = defaultTransport(deps);
+    this.keepAlive = defaultKeepAlive(deps);
     this.bootstrap = parseBootstrapServers(cfg['bootstrap.servers']);
     const logger = deps.logger ?? consoleLogger;
     this.metadata = new MetadataManager({
@@ -285,9 +288,16 @@ export class AdminClient {
   }
 
   /** Deletes records below `offset` (-1: the high watermark) by moving each partition's log start; asks each leader. */
-  async deleteRecords(
+  deleteRecords(
     partitions: readonly (TopicPartition & { readonly offset: number })[],
     options: AdminCallOptions = {},
+  ): Promise<ItemResult<TopicPartition, { lowWatermark: number }>[]> {
+    return keepAliveWhile(this.keepAlive, this.doDeleteRecords(partitions, options));
+  }
+
+  private async doDeleteRecords(
+    partitions: readonly (TopicPartition & { readonly offset: number })[],
+    options: AdminCallOptions,
   ): Promise<ItemResult<TopicPartition, { lowWatermark: number }>[]> {
     const timeoutMs = this.timeoutOf(options);
     const deadline = this.scheduler.monotonicMs() + timeoutMs;
@@ -346,7 +356,7 @@ export class AdminClient {
       timestamp: q.spec === 'earliest' ? OffsetSpec.EARLIEST : q.spec === 'latest' ? OffsetSpec.LATEST : q.spec === 'max-timestamp' ? OffsetSpec.MAX_TIMESTAMP : q.spec.timestamp,
     }));
     const isolation = options.isolationLevel === 'read_committed' ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED;
-    const found = await this.offsets.lookup(specs, this.scheduler.monotonicMs() + this.timeoutOf(options), isolation);
+    const found = await keepAliveWhile(this.keepAlive, this.offsets.lookup(specs, this.scheduler.monotonicMs() + this.timeoutOf(options), isolation));
     return queries.map((q) => {
       const hit = found.get(topicPartitionKey(q));
       return { topic: q.topic, partition: q.partition, offset: hit?.offset ?? null, timestamp: hit?.timestamp ?? -1, leaderEpoch: hit?.leaderEpoch ?? -1 };
@@ -391,7 +401,11 @@ export class AdminClient {
     return this.callNode(undefined, call, timeoutMs);
   }
 
-  private async callNode<T>(nodeId: number | undefined, call: (target: NodeTarget, options: CallOptions) => Promise<T>, timeoutMs: number): Promise<T> {
+  private callNode<T>(nodeId: number | undefined, call: (target: NodeTarget, options: CallOptions) => Promise<T>, timeoutMs: number): Promise<T> {
+    return keepAliveWhile(this.keepAlive, this.callWithRetries(nodeId, call, timeoutMs));
+  }
+
+  private async callWithRetries<T>(nodeId: number | undefined, call: (target: NodeTarget, options: CallOptions) => Promise<T>, timeoutMs: number): Promise<T> {
     const deadline = this.scheduler.monotonicMs() + timeoutMs;
     for (let attempt = 0; ; attempt++) {
       const target = nodeId === undefined ? this.anyNode() : await this.nodeById(nodeId, deadline);

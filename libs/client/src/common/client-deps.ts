@@ -1,8 +1,9 @@
 import type { Tracer } from '@opentelemetry/api';
-import { createPrng, systemScheduler, type Prng, type Scheduler } from '@tributary/util';
+import { createPrng, systemScheduler, type Cancellable, type Prng, type Scheduler } from '@tributary/util';
 import { createGrpcTransport, type GrpcTransportOptions } from '../transport/grpc-transport';
 import type { ClientTransport } from '../transport/transport';
 import type { RecordBatchCodec } from './batch-codec';
+import { NO_KEEP_ALIVE, processKeepAlive, type KeepAlive } from './keep-alive';
 import { recordsBatchCodec } from './records-codec';
 
 /** Where the client logs what it recovers from (interceptor errors, failed metadata requests). */
@@ -41,8 +42,32 @@ export function defaultCodec(deps: ClientDeps): RecordBatchCodec {
   return deps.codec ?? recordsBatchCodec;
 }
 
+/** Node timers hold at most 2^31 - 1 ms; longer delays (e.g. close() without a timeout) are waited in steps. */
+export const MAX_TIMER_DELAY_MS = 2147483647;
+
+/** `scheduler`, but delays beyond MAX_TIMER_DELAY_MS are split instead of overflowing (Node fires those after 1 ms). */
+export function longDelayScheduler(scheduler: Scheduler): Scheduler {
+  return {
+    nowMs: () => scheduler.nowMs(),
+    monotonicMs: () => scheduler.monotonicMs(),
+    schedule(delayMs, task) {
+      let current: Cancellable;
+      const step = (left: number): void => {
+        current = left > MAX_TIMER_DELAY_MS ? scheduler.schedule(MAX_TIMER_DELAY_MS, () => step(left - MAX_TIMER_DELAY_MS)) : scheduler.schedule(left, task);
+      };
+      step(delayMs);
+      return { cancel: () => current.cancel() };
+    },
+  };
+}
+
 export function defaultScheduler(deps: ClientDeps): Scheduler {
-  return deps.scheduler ?? systemScheduler;
+  return longDelayScheduler(deps.scheduler ?? systemScheduler);
+}
+
+/** Real scheduler → keep the process alive while work is pending; an injected one → the caller's business. */
+export function defaultKeepAlive(deps: ClientDeps): KeepAlive {
+  return deps.scheduler ? NO_KEEP_ALIVE : processKeepAlive();
 }
 
 export function defaultPrng(deps: ClientDeps): Prng {

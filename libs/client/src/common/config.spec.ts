@@ -1,6 +1,8 @@
 import { parseAdminConfig } from '../admin/admin-config';
 import { CONSUMER_CONFIG, parseConsumerConfig } from '../consumer/consumer-config';
 import { parseProducerConfig } from '../producer/producer-config';
+import { FakeScheduler } from '@tributary/util';
+import { longDelayScheduler, MAX_TIMER_DELAY_MS } from './client-deps';
 import { describeConfigs } from './config-def';
 
 const BOOTSTRAP = { 'bootstrap.servers': 'localhost:9290' };
@@ -97,5 +99,19 @@ describe('consumer and admin config', () => {
     const table = describeConfigs(CONSUMER_CONFIG);
     expect(table.split('\n')[0]).toBe('| name | default | valid values | description |');
     expect(table).toContain('| `auto.offset.reset` | "latest" | latest, earliest, none |');
+  });
+});
+
+describe('longDelayScheduler', () => {
+  it('waits delays longer than a Node timer can hold in steps, and cancels them', () => {
+    const fake = new FakeScheduler(0);
+    const scheduler = longDelayScheduler(fake);
+    const ran: number[] = [];
+    scheduler.schedule(MAX_TIMER_DELAY_MS * 2 + 5, () => ran.push(fake.nowMs()));
+    const cancelled = scheduler.schedule(MAX_TIMER_DELAY_MS + 1, () => ran.push(-1));
+    fake.advance(MAX_TIMER_DELAY_MS);
+    cancelled.cancel();
+    fake.advance(MAX_TIMER_DELAY_MS + 5);
+    expect(ran).toEqual([MAX_TIMER_DELAY_MS * 2 + 5]);
   });
 });

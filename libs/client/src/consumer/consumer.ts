@@ -2,7 +2,8 @@ import { SpanKind, type Link, type Tracer } from '@opentelemetry/api';
 import { TributaryError, toTributaryError } from '@tributary/errors';
 import { topicPartitionKey, type Cancellable, type Scheduler, type TopicPartition } from '@tributary/util';
 import { parseBootstrapServers } from '../common/bootstrap';
-import { consoleLogger, defaultCodec, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps, type ClientLogger } from '../common/client-deps';
+import { consoleLogger, defaultCodec, defaultKeepAlive, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps, type ClientLogger } from '../common/client-deps';
+import { keepAliveWhile, type KeepAlive } from '../common/keep-alive';
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from '@tributary/rpc';
 import { MetadataManager } from '../common/metadata-manager';
 import { OffsetLookup, type OffsetAndTimestamp } from '../common/offset-lookup';
@@ -61,6 +62,7 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
   private readonly tracer: Tracer;
   private readonly logger: ClientLogger;
   private readonly hooks: HookRunner;
+  private readonly keepAlive: KeepAlive;
   private readonly transport: ClientTransport;
   private readonly metadata: MetadataManager;
   private readonly subscriptions = new SubscriptionState();
@@ -87,6 +89,7 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
     this.tracer = deps.tracer ?? clientTracer();
     this.logger = deps.logger ?? consoleLogger;
     this.hooks = new HookRunner(this.scheduler, this.logger);
+    this.keepAlive = defaultKeepAlive(deps);
     // A fetch response holds up to fetch.max.bytes (or one larger first batch) plus framing.
     this.transport = defaultTransport(deps, { maxReceiveMessageBytes: Math.max(DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, cfg['fetch.max.bytes'] + cfg['max.partition.fetch.bytes']) });
     const pluginEnv = { scheduler: this.scheduler, prng, logger: this.logger, config: {} };
@@ -153,7 +156,11 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
   }
 
   /** The offset of the next record poll returns for `tp`, looking it up if needed (within `timeoutMs`). */
-  async position(tp: TopicPartition, timeoutMs = this.config['default.api.timeout.ms']): Promise<number> {
+  position(tp: TopicPartition, timeoutMs = this.config['default.api.timeout.ms']): Promise<number> {
+    return keepAliveWhile(this.keepAlive, this.doPosition(tp, timeoutMs));
+  }
+
+  private async doPosition(tp: TopicPartition, timeoutMs: number): Promise<number> {
     this.ensureOpen();
     const state = this.subscriptions.require(tp, 'position');
     const deadline = this.scheduler.monotonicMs() + timeoutMs;
@@ -214,7 +221,11 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
    * some. Throws OFFSET_OUT_OF_RANGE (auto.offset.reset=none and no valid
    * position), RecordDeserializationError, or a partition's fetch error.
    */
-  async poll(timeoutMs: number): Promise<ConsumerRecord<K, V>[]> {
+  poll(timeoutMs: number): Promise<ConsumerRecord<K, V>[]> {
+    return keepAliveWhile(this.keepAlive, this.doPoll(timeoutMs));
+  }
+
+  private async doPoll(timeoutMs: number): Promise<ConsumerRecord<K, V>[]> {
     this.ensureOpen();
     if (this.subscriptions.assigned().length === 0) {
       throw new TributaryError('INVALID_REQUEST', 'Consumer is not assigned to any partitions', { retriable: false });
@@ -243,7 +254,7 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
   run(options: RunOptions<K, V>): Promise<void> {
     if (this.running) throw new TributaryError('INVALID_REQUEST', 'The consumer is already running', { retriable: false });
     this.stopRequested = false;
-    this.running = this.loop(options).finally(() => {
+    this.running = keepAliveWhile(this.keepAlive, this.loop(options)).finally(() => {
       this.running = undefined;
     });
     return this.running;
@@ -402,7 +413,7 @@ export class Consumer<K = Uint8Array, V = Uint8Array> {
 
   private async lookup(specs: { tp: TopicPartition; timestamp: number }[], timeoutMs: number): Promise<Map<string, OffsetAndTimestamp | null>> {
     this.ensureOpen();
-    return this.offsets.lookup(specs, this.scheduler.monotonicMs() + timeoutMs, this.isolationLevel);
+    return keepAliveWhile(this.keepAlive, this.offsets.lookup(specs, this.scheduler.monotonicMs() + timeoutMs, this.isolationLevel));
   }
 
   private async listSpecial(partitions: readonly TopicPartition[], timestamp: number, timeoutMs: number): Promise<(TopicPartition & { offset: number })[]> {

@@ -3,7 +3,8 @@ import { TributaryError, toTributaryError } from '@tributary/errors';
 import type { Cancellable, Prng, Scheduler } from '@tributary/util';
 import type { RecordHeader } from '../common/batch-codec';
 import { parseBootstrapServers } from '../common/bootstrap';
-import { consoleLogger, defaultCodec, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps, type ClientLogger } from '../common/client-deps';
+import { consoleLogger, defaultCodec, defaultKeepAlive, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps, type ClientLogger } from '../common/client-deps';
+import { keepAliveWhile, type KeepAlive } from '../common/keep-alive';
 import { timeoutError } from '../common/deadline';
 import { MetadataManager } from '../common/metadata-manager';
 import { resolvePlugin } from '../common/plugin-resolution';
@@ -77,6 +78,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   private readonly tracer: Tracer;
   private readonly logger: ClientLogger;
   private readonly hooks: HookRunner;
+  private readonly keepAlive: KeepAlive;
   private readonly transport: ClientTransport;
   private readonly metadata: MetadataManager;
   private readonly pool: BufferPool;
@@ -103,6 +105,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     this.tracer = deps.tracer ?? clientTracer();
     this.logger = deps.logger ?? consoleLogger;
     this.hooks = new HookRunner(this.scheduler, this.logger);
+    this.keepAlive = defaultKeepAlive(deps);
     // Requests carry up to max.request.size of records plus framing.
     this.transport = defaultTransport(deps, { maxSendMessageBytes: Math.max(cfg['max.request.size'] + REQUEST_FRAMING_BYTES, DEFAULT_MAX_SEND_MESSAGE_BYTES) });
     const pluginEnv = { scheduler: this.scheduler, prng: this.prng, logger: this.logger, config: { 'partitioner.ignore.keys': String(cfg['partitioner.ignore.keys']) } };
@@ -156,7 +159,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
    * retries ran out.
    */
   send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
-    const promise = this.doSend(record);
+    const promise = keepAliveWhile(this.keepAlive, this.doSend(record));
     this.pendingSends.add(promise);
     const forget = (): void => void this.pendingSends.delete(promise);
     promise.then(forget, forget);
