@@ -106,7 +106,8 @@ function joinNegativeNumbers(argv: readonly string[], options: OptionSpecs): str
 /** node's parseArgs messages span lines and suggest fixes; keep the first line, which names the flag. */
 function parseArgsMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const first = message.split('\n')[0].trim();
+  // Some hosts (Jest's vm context) prefix the message with the error's name and code.
+  const first = message.split('\n')[0].trim().replace(/^\w*Error \[ERR_[A-Z_]+\]: /, '');
   return first.replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
 }
 
