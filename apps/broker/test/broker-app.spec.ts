@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import { ErrorCode } from '@tributary/errors';
 import { BrokerService, type ProducePartitionResponse } from '@tributary/proto';
 import { createRpcClient, type RpcClient } from '@tributary/rpc';
@@ -94,7 +95,19 @@ describe('broker app', () => {
     expect(await produce(c, 'demo', 1, batchOf(['hello', 'world']))).toMatchObject({ errorCode: 0, baseOffset: 0 });
     expect(await fetchAll(c, 'demo', 1)).toEqual(['hello', 'world']);
 
-    expect(await first.broker.kill('SIGTERM')).toMatchObject({ code: 0, signal: null });
+    const parked = c.fetch({
+      replicaId: -1,
+      maxWaitMs: 60_000,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      isolationLevel: 0,
+      rackId: '',
+      topics: [{ topic: 'demo', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+    });
+    const exit = first.broker.kill('SIGTERM');
+    const answered = await parked;
+    expect(answered.responses[0].partitions[0]).toMatchObject({ errorCode: 0, highWatermark: 0 });
+    expect(await exit).toMatchObject({ code: 0, signal: null });
     expect(first.broker.output()).toContain('tributary broker stopped cleanly');
 
     const second = await startBroker(args());
@@ -148,6 +161,23 @@ describe('broker app', () => {
     await expect(produce(c, 'limits', 0, batchOf(['x'.repeat(4096)]))).rejects.toMatchObject({ codeName: 'MESSAGE_TOO_LARGE' });
     const other = client(address);
     expect(await produce(other, 'limits', 0, batchOf(['small']))).toMatchObject({ errorCode: 0, baseOffset: 0 });
+  });
+
+  it('answers a request that does not decode with INVALID_ARGUMENT and keeps serving other clients', async () => {
+    const { address } = await startBroker(args());
+    const raw = new grpc.Client(address, grpc.credentials.createInsecure());
+    try {
+      const status = await new Promise<grpc.ServiceError | null>((resolve) =>
+        raw.makeUnaryRequest('/tributary.v1.Broker/Produce', (b: Buffer) => b, (b: Buffer) => b, Buffer.from([0x22, 0xff, 0xff, 0xff, 0x0f]), (error) => resolve(error)),
+      );
+      expect(status?.code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(status?.details).toMatch(/malformed|ProduceRequest/);
+    } finally {
+      raw.close();
+    }
+    const c = client(address);
+    await createTopic(c, 'after', 1);
+    expect(await produce(c, 'after', 0, batchOf(['ok']))).toMatchObject({ errorCode: 0 });
   });
 
   it('exits non-zero with a one-line reason on bad configuration', async () => {
