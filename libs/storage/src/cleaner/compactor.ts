@@ -22,6 +22,8 @@ export interface CompactionStats extends BatchCleaningCounts {
   /** Keys in the offset map at the end of the map phase, and whether it filled up. */
   mapEntries: number;
   mapFull: boolean;
+  /** Time of the map phase, and of the whole compaction (ms, monotonic clock). */
+  mapDurationMs: number;
   durationMs: number;
 }
 
@@ -93,6 +95,7 @@ export class Compactor {
     const firstDirtyOffset = Math.max(action.fromOffset, cleanedUpToOffset);
 
     const mapped = await this.buildOffsetMap(log, candidates, firstDirtyOffset, action.toOffset, stats);
+    stats.mapDurationMs = this.options.clock.monotonicMs() - startMs;
     const cleanToOffset = mapped.endOffset;
     // deleteTombstonesBeforeMs is nowMs - delete.retention.ms: the horizon stamped now is nowMs + that retention.
     const deleteRetentionMs = Math.max(0, nowMs - action.deleteTombstonesBeforeMs);
@@ -251,6 +254,7 @@ function emptyStats(): CompactionStats {
     segmentsWritten: 0,
     mapEntries: 0,
     mapFull: false,
+    mapDurationMs: 0,
     durationMs: 0,
   };
 }

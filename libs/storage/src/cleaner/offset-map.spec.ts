@@ -78,6 +78,55 @@ describe('OffsetMap', () => {
     expect(map.latestOffset).toBe(-1);
   });
 
+  it('grows through doublings to its full size without losing or confusing keys', () => {
+    // 200,000 slots: a scratch of 11,765 and a full table of 188,235, starting at 8,192: it doubles at
+    // 4,096 and 8,192 entries, then jumps to the full size at 11,765 (before the scratch would overflow).
+    const map = new OffsetMap(200_000 * OFFSET_MAP_ENTRY_BYTES);
+    expect(map.slots).toBe(188_235);
+    expect(map.capacity).toBe(Math.floor(188_235 * 0.9));
+    const keys = 30_000;
+    for (let i = 0; i < keys; i++) map.put(Buffer.from(`key-${i}`), i);
+    for (let i = 0; i < keys; i += 3) map.put(Buffer.from(`key-${i}`), keys + i); // updates after growth
+    expect(map.size).toBe(keys);
+    const wrong = [];
+    for (let i = 0; i < keys; i++) if (map.get(Buffer.from(`key-${i}`)) !== (i % 3 === 0 ? keys + i : i)) wrong.push(i);
+    expect(wrong).toEqual([]);
+    expect(map.get(Buffer.from('absent'))).toBe(-1);
+    map.clear();
+    expect(map.get(Buffer.from('key-1'))).toBe(-1);
+    map.put(Buffer.from('again'), 1);
+    expect(map.get(Buffer.from('again'))).toBe(1);
+  });
+
+  it('fills to its capacity after growing, then reports full', () => {
+    const map = new OffsetMap(20_000 * OFFSET_MAP_ENTRY_BYTES);
+    let i = 0;
+    while (!map.isFull) map.put(Buffer.from(`k${i}`), i++);
+    expect(map.size).toBe(map.capacity);
+    const wrong = [];
+    for (let j = 0; j < i; j++) if (map.get(Buffer.from(`k${j}`)) !== j) wrong.push(j);
+    expect(wrong).toEqual([]);
+  });
+
+  it('agrees with a Map model under random puts, through growth (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(100_000), fc.nat(1_000_000)), { minLength: 9_000, maxLength: 12_000 }), (puts) => {
+        // 150,000 slots: doublings at 4,096 and 8,192 entries, the jump to full size at 8,824.
+        const map = new OffsetMap(150_000 * OFFSET_MAP_ENTRY_BYTES);
+        const model = new Map<number, number>();
+        for (const [key, offset] of puts) {
+          if (map.isFull && !model.has(key)) continue;
+          map.put(Buffer.from(String(key)), offset);
+          model.set(key, offset);
+        }
+        const wrong = [...model].filter(([key, offset]) => map.get(Buffer.from(String(key))) !== offset);
+        expect(wrong).toEqual([]);
+        expect(map.size).toBe(model.size);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
   it('agrees with a Map model under random puts (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.nat(1000)), { maxLength: 200 }), (puts) => {
