@@ -104,6 +104,8 @@ describe('broker app', () => {
       rackId: '',
       topics: [{ topic: 'demo', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
     });
+    // A barrier, not a sleep: calls on one connection reach the server in order, so once this answers the fetch is parked.
+    await c.apiVersions({ clientSoftwareName: 'test', clientSoftwareVersion: '0' });
     const exit = first.broker.kill('SIGTERM');
     const answered = await parked;
     expect(answered.responses[0].partitions[0]).toMatchObject({ errorCode: 0, highWatermark: 0 });
