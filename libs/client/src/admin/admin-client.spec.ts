@@ -78,6 +78,23 @@ describe('AdminClient', () => {
     await expect(admin.incrementalAlterConfigs([{ resource: { type: 'topic', name: 't' }, ops: [{ name: 'x', op: 'set' }] }])).rejects.toThrow(/needs a value/);
   });
 
+  it('asks each broker about its own configs, with per-item errors for unknown brokers', async () => {
+    const { admin, run, cluster } = setup(2);
+    cluster.createTopic('t', 1);
+    const results = await run(
+      admin.describeConfigs([
+        { type: 'broker', nodeId: 1 },
+        { type: 'topic', name: 't' },
+        { type: 'broker', nodeId: 7 },
+      ]),
+      200,
+    );
+    // The fake answers broker resources with an error: what matters is where each request went.
+    expect(cluster.requestsOf('describeConfigs').some((r) => r.target.nodeId === 1)).toBe(true);
+    expect(results.map((r) => r.ok)).toEqual([false, true, false]);
+    expect(results[2].ok === false && results[2].error.codeName).toBe('BROKER_NOT_AVAILABLE');
+  });
+
   it('deletes records on partition leaders and lists offsets', async () => {
     const { admin, run, cluster } = setup(2);
     cluster.createTopic('t', 2);

@@ -73,6 +73,24 @@ function itemError(code: number, message: string | null | undefined): TributaryE
   return new TributaryError(code, message || undefined);
 }
 
+/** A resource whose broker could not be asked. */
+interface GroupFailure {
+  readonly resource: ConfigResource;
+  readonly failure: TributaryError;
+}
+
+/** The broker's answer for `resource`, or the error of its group when its broker could not be asked. */
+function resultFor<T extends { resourceType: number; resourceName: string }>(results: readonly (T | GroupFailure)[], resource: ConfigResource): T | TributaryError | undefined {
+  for (const r of results) {
+    if ('failure' in r) {
+      if (r.resource === resource) return r.failure;
+    } else if (r.resourceType === RESOURCE_TYPES[resource.type] && r.resourceName === resourceName(resource)) {
+      return r;
+    }
+  }
+  return undefined;
+}
+
 function resourceName(resource: ConfigResource): string {
   return resource.type === 'topic' ? resource.name : String(resource.nodeId);
 }
@@ -221,8 +239,8 @@ export class AdminClient {
   ): Promise<ItemResult<{ resource: ConfigResource }, { configs: readonly DescribedConfig[] }>[]> {
     const timeoutMs = this.timeoutOf(options);
     const results = await Promise.all(
-      this.groupByTarget(resources).map(async ({ nodeId, items }) => {
-        const response = await this.callNode(
+      this.groupByTarget(resources).map(({ nodeId, items }) =>
+        this.perBrokerGroup(nodeId, items, () => this.callNode(
           nodeId,
           (t, o) =>
             this.transport.describeConfigs(
@@ -235,13 +253,13 @@ export class AdminClient {
               o,
             ),
           timeoutMs,
-        );
-        return response.results;
-      }),
+        ).then((response) => response.results)),
+      ),
     );
     const flat = results.flat();
     return resources.map((resource) => {
-      const r = flat.find((x) => x.resourceType === RESOURCE_TYPES[resource.type] && x.resourceName === resourceName(resource));
+      const r = resultFor(flat, resource);
+      if (r instanceof TributaryError) return { resource, ok: false as const, error: r };
       if (!r) return { resource, ok: false as const, error: new TributaryError('UNKNOWN_SERVER_ERROR', `no result for ${resource.type} ${resourceName(resource)}`) };
       if (r.errorCode !== ErrorCode.NONE) return { resource, ok: false as const, error: itemError(r.errorCode, r.errorMessage) };
       return { resource, ok: true as const, configs: r.configs };
@@ -261,7 +279,7 @@ export class AdminClient {
     const results = await Promise.all(
       this.groupByTarget(changes.map((c) => c.resource)).map(async ({ nodeId, items }) => {
         const mine = changes.filter((c) => items.includes(c.resource));
-        const response = await this.callNode(
+        return this.perBrokerGroup(nodeId, items, () => this.callNode(
           nodeId,
           (t, o) =>
             this.transport.incrementalAlterConfigs(
@@ -277,14 +295,15 @@ export class AdminClient {
               o,
             ),
           timeoutMs,
-        );
-        return response.responses;
+        ).then((response) => response.responses));
       }),
     );
     const flat = results.flat();
-    return changes.map(({ resource }) =>
-      this.simpleResult({ resource }, flat.find((x) => x.resourceType === RESOURCE_TYPES[resource.type] && x.resourceName === resourceName(resource)), `${resource.type} ${resourceName(resource)}`),
-    );
+    return changes.map(({ resource }) => {
+      const r = resultFor(flat, resource);
+      if (r instanceof TributaryError) return { resource, ok: false as const, error: r };
+      return this.simpleResult({ resource }, r, `${resource.type} ${resourceName(resource)}`);
+    });
   }
 
   /** Deletes records below `offset` (-1: the high watermark) by moving each partition's log start; asks each leader. */
@@ -381,6 +400,19 @@ export class AdminClient {
     if (!r) return { ...key, ok: false, error: new TributaryError('UNKNOWN_SERVER_ERROR', `no result for ${what}`) };
     if (r.errorCode !== ErrorCode.NONE) return { ...key, ok: false, error: itemError(r.errorCode, r.errorMessage) };
     return { ...key, ok: true };
+  }
+
+  /**
+   * Requests for one broker's own resources fail per item (that broker may be
+   * down or unknown) instead of failing the whole call.
+   */
+  private async perBrokerGroup<T>(nodeId: number | undefined, items: readonly ConfigResource[], call: () => Promise<readonly T[]>): Promise<readonly (T | GroupFailure)[]> {
+    if (nodeId === undefined) return call();
+    try {
+      return await call();
+    } catch (error) {
+      return items.map((resource) => ({ resource, failure: toTributaryError(error) }));
+    }
   }
 
   private groupByTarget<R extends ConfigResource>(resources: readonly R[]): { nodeId: number | undefined; items: R[] }[] {
