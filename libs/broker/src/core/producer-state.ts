@@ -30,6 +30,7 @@ export interface IncomingBatch {
   readonly recordCount: number;
 }
 
+/** What `ProducerStateTable.check` decided for an incoming batch. */
 export type SequenceCheck =
   | { readonly kind: 'append' }
   | { readonly kind: 'duplicate'; readonly batch: ProducerBatch }

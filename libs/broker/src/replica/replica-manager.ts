@@ -30,6 +30,7 @@ export interface ListOffsetResult {
   readonly leaderEpoch: number;
 }
 
+/** What a ReplicaManager works with; `maxParkedFetches` defaults to MAX_PARKED_FETCHES. */
 export interface ReplicaManagerOptions {
   readonly logManager: LogManager;
   readonly scheduler: Scheduler;

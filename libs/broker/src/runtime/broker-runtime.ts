@@ -28,6 +28,7 @@ export interface BrokerBackgroundService {
   stop(): Promise<void>;
 }
 
+/** Everything a BrokerRuntime is opened with; the app passes real clocks and ids, tests seeded ones. */
 export interface BrokerRuntimeOptions {
   readonly config: BrokerConfigModel;
   readonly scheduler: Scheduler;

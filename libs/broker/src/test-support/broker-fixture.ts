@@ -16,6 +16,7 @@ import { createBrokerHandlers } from '../runtime/create-handlers';
 /** 2023-11-14T22:13:20Z: a fixed "now" for timestamp checks. */
 export const NOW_MS = 1_700_000_000_000;
 
+/** An opened in-process broker for tests: its dir, runtime, handlers (no gRPC), clock and captured log lines. */
 export interface TestBroker {
   readonly dir: string;
   readonly runtime: BrokerRuntime;
@@ -29,6 +30,7 @@ export function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'broker-test-'));
 }
 
+/** Removes a dir made by `tempDir`. */
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
