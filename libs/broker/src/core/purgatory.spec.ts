@@ -60,4 +60,21 @@ describe('Purgatory', () => {
     expect(first.completions).toEqual(['forced']);
     expect(p.size).toBe(0);
   });
+
+  it('force-completes one parked operation and frees its slot, once', () => {
+    const scheduler = new FakeScheduler();
+    const p = new Purgatory(scheduler, 10);
+    const op = new Waiter();
+    const other = new Waiter();
+    p.tryCompleteElseWatch(op, ['t-0'], 500);
+    p.tryCompleteElseWatch(other, ['t-0'], 500);
+    expect(p.forceComplete(op)).toBe(true);
+    expect(op.completions).toEqual(['forced']);
+    expect(p.size).toBe(1);
+    expect(p.forceComplete(op)).toBe(false);
+    scheduler.advance(500);
+    expect(op.completions).toEqual(['forced']);
+    expect(other.completions).toEqual(['forced']);
+    expect(p.size).toBe(0);
+  });
 });

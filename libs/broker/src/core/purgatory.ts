@@ -25,6 +25,7 @@ interface Watched {
  */
 export class Purgatory {
   private readonly byKey = new Map<string, Set<Watched>>();
+  private readonly byOperation = new Map<DelayedOperation, Watched>();
   private parked = 0;
 
   constructor(
@@ -49,6 +50,7 @@ export class Purgatory {
       if (!set) this.byKey.set(key, (set = new Set()));
       set.add(watched);
     }
+    this.byOperation.set(operation, watched);
     this.parked++;
     watched.timer = this.scheduler.schedule(timeoutMs, () => {
       if (this.unpark(watched)) operation.complete();
@@ -66,6 +68,17 @@ export class Purgatory {
     return completed;
   }
 
+  /**
+   * Completes one parked operation now and frees its slot (e.g. its client
+   * went away); returns false when it is not parked (already completed).
+   */
+  forceComplete(operation: DelayedOperation): boolean {
+    const watched = this.byOperation.get(operation);
+    if (!watched || !this.unpark(watched)) return false;
+    operation.complete();
+    return true;
+  }
+
   /** Completes every parked operation (broker shutdown). */
   completeAll(): void {
     for (const set of [...this.byKey.values()]) {
@@ -81,6 +94,7 @@ export class Purgatory {
       if (set && set.size === 0) this.byKey.delete(key);
     }
     if (!found) return false;
+    this.byOperation.delete(watched.operation);
     watched.timer?.cancel();
     this.parked--;
     return true;

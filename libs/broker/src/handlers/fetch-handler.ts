@@ -33,7 +33,7 @@ export class FetchHandler {
     );
     const maxBytes = request.maxBytes > 0 ? Math.min(request.maxBytes, MAX_FETCH_RESPONSE_BYTES) : MAX_FETCH_RESPONSE_BYTES;
     const maxWaitMs = signal?.aborted ? 0 : Math.min(Math.max(0, request.maxWaitMs), MAX_FETCH_WAIT_MS);
-    const results = await this.replicaManager.fetch({ partitions, maxBytes, minBytes: request.minBytes, maxWaitMs });
+    const results = await this.replicaManager.fetch({ partitions, maxBytes, minBytes: request.minBytes, maxWaitMs }, signal);
     const byTopic = new Map<string, FetchPartitionResult[]>();
     for (const r of results) {
       const list = byTopic.get(r.topicPartition.topic);

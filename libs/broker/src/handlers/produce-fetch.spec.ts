@@ -122,6 +122,15 @@ describe('long-poll fetch', () => {
     expect(immediate.responses[0].partitions[0].records.length).toBe(0);
   });
 
+  it('frees the slot of a parked fetch whose caller went away', async () => {
+    const cancelled = new AbortController();
+    const pending = broker.api.fetch(fetchRequest('orders', 0, 0, { maxWaitMs: 30_000 }), { ...CALL, signal: cancelled.signal });
+    expect(broker.runtime.replicaManager.fetchPurgatory.size).toBe(1);
+    cancelled.abort();
+    expect(broker.runtime.replicaManager.fetchPurgatory.size).toBe(0);
+    expect((await pending).responses[0].partitions[0].errorCode).toBe(0);
+  });
+
   it('wakes a parked fetch when its topic is deleted', async () => {
     const pending = broker.api.fetch(fetchRequest('orders', 0, 0, { maxWaitMs: 30_000 }), CALL);
     await broker.api.deleteTopics({ topicNames: ['orders'], timeoutMs: 0 }, CALL);

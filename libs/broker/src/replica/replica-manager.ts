@@ -190,15 +190,18 @@ export class ReplicaManager {
   /**
    * A fetch: answers at once when min_bytes are there (or an error, or
    * max_wait_ms is 0), otherwise parks in the purgatory until an append to one
-   * of its partitions satisfies it or max_wait_ms passes.
+   * of its partitions satisfies it, max_wait_ms passes or `signal` aborts.
    */
-  fetch(params: FetchParams): Promise<readonly FetchPartitionResult[]> {
+  fetch(params: FetchParams, signal?: AbortSignal): Promise<readonly FetchPartitionResult[]> {
     return withSpan(tracer(), 'fetch', { 'tributary.fetch.partitions': params.partitions.length, 'tributary.fetch.max_wait_ms': params.maxWaitMs }, () => {
       const now = this.readFromLocalLogs(params);
       if (!this.parking || params.maxWaitMs <= 0 || params.partitions.length === 0 || fetchSatisfied(params, now)) return Promise.resolve(now);
       return new Promise<readonly FetchPartitionResult[]>((resolve) => {
         const keys = params.partitions.map((p) => topicPartitionKey(p.topicPartition));
-        this.fetchPurgatory.tryCompleteElseWatch(new DelayedFetch(params, (p) => this.readFromLocalLogs(p), resolve), keys, params.maxWaitMs);
+        const delayed = new DelayedFetch(params, (p) => this.readFromLocalLogs(p), resolve);
+        this.fetchPurgatory.tryCompleteElseWatch(delayed, keys, params.maxWaitMs);
+        // A fetch whose caller went away (cancelled, deadline passed) gives its slot back at once.
+        signal?.addEventListener('abort', () => this.fetchPurgatory.forceComplete(delayed), { once: true });
       });
     });
   }
