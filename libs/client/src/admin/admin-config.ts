@@ -1,14 +1,10 @@
-import { intKey, listKey, parseConfig, stringKey, type ConfigInput, type ResolvedConfig } from '../common/config-def';
+import { COMMON_CLIENT_CONFIG } from '../common/common-config';
+import { intKey, parseConfig, type ConfigInput, type ResolvedConfig } from '../common/config-def';
 
 /** The admin client's configuration keys (Kafka's AdminClientConfig names). */
 export const ADMIN_CONFIG = {
-  'bootstrap.servers': listKey({ doc: 'host:port pairs used to discover the cluster.', nonEmpty: true }),
-  'client.id': stringKey({ doc: 'An id sent with requests, for logs and quotas.', defaultValue: '' }),
-  'request.timeout.ms': intKey({ doc: 'How long the client waits for the response to a request.', defaultValue: 30000, min: 0 }),
+  ...COMMON_CLIENT_CONFIG,
   'default.api.timeout.ms': intKey({ doc: 'Timeout of an admin call (retries included) when the call sets none.', defaultValue: 60000, min: 0 }),
-  'retry.backoff.ms': intKey({ doc: 'Base of the exponential backoff between retries.', defaultValue: 100, min: 0 }),
-  'retry.backoff.max.ms': intKey({ doc: 'Cap of the exponential backoff between retries.', defaultValue: 1000, min: 0 }),
-  'metadata.max.age.ms': intKey({ doc: 'Metadata is refreshed at least this often.', defaultValue: 300000, min: 0 }),
 } as const;
 
 export type AdminConfigInput = ConfigInput<typeof ADMIN_CONFIG>;

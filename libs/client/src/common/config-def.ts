@@ -123,6 +123,19 @@ export function objectKey<T>(options: { doc: string; check: (v: unknown) => bool
   };
 }
 
+/** A list of plugin instances (or built-in names), in order; a string is a comma-separated list of names. */
+export function pluginListKey<T>(options: { doc: string; check: (v: unknown) => v is T; expected: string }): ConfigKey<readonly (T | string)[], readonly (T | string)[]> {
+  return {
+    doc: options.doc,
+    defaultValue: [],
+    parse(raw, name) {
+      const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
+      if (!Array.isArray(list) || !list.every((i) => typeof i === 'string' || options.check(i))) fail(name, raw, `expected a list of ${options.expected}`);
+      return Object.freeze([...list]);
+    },
+  };
+}
+
 /** Parses and validates `input` against `defs`; throws INVALID_CONFIG on the first problem. */
 export function parseConfig<D extends ConfigDefs>(kind: string, defs: D, input: ConfigInput<D>): ResolvedConfig<D> {
   const out: Record<string, unknown> = {};

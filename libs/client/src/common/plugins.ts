@@ -9,6 +9,8 @@ import { describeConsumerRecordsProblem, describeProducerRecordProblem } from '@
 import type { Scheduler } from '@tributary/util';
 import type { RecordHeader } from './batch-codec';
 import type { ClientLogger } from './client-deps';
+import { withTimeout } from './deadline';
+import { TributaryError } from '@tributary/errors';
 
 export type { ConsumerInterceptor, Partitioner, ProducerInterceptor };
 
@@ -124,23 +126,11 @@ export class HookRunner {
     return before;
   }
 
+  /** The hook's result, or FAILED (logged) when it rejects or outlives HOOK_TIMEOUT_MS. */
   private bounded<T>(promise: Promise<T>, what: string): Promise<T | typeof FAILED> {
-    return new Promise((resolve) => {
-      const timer = this.scheduler.schedule(HOOK_TIMEOUT_MS, () => {
-        this.logger.warn(`${what} timed out after ${HOOK_TIMEOUT_MS} ms`);
-        resolve(FAILED);
-      });
-      promise.then(
-        (value) => {
-          timer.cancel();
-          resolve(value);
-        },
-        (error: unknown) => {
-          timer.cancel();
-          this.logger.warn(`${what} failed`, error);
-          resolve(FAILED);
-        },
-      );
+    return withTimeout(promise, this.scheduler, HOOK_TIMEOUT_MS, what).catch((error: unknown) => {
+      this.logger.warn(error instanceof TributaryError && error.codeName === 'REQUEST_TIMED_OUT' ? error.message : `${what} failed`, error);
+      return FAILED;
     });
   }
 }

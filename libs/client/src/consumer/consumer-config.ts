@@ -1,37 +1,14 @@
-import {
-  boolKey,
-  enumKey,
-  intKey,
-  listKey,
-  objectKey,
-  parseConfig,
-  stringKey,
-  type ConfigInput,
-  type ConfigKey,
-  type ResolvedConfig,
-} from '../common/config-def';
+import { COMMON_CLIENT_CONFIG } from '../common/common-config';
+import { boolKey, enumKey, intKey, objectKey, parseConfig, pluginListKey, type ConfigInput, type ResolvedConfig } from '../common/config-def';
 import { isConsumerInterceptor, type ConsumerInterceptor } from '../common/plugins';
 import { isSerdeSpec, type DeserializerSpec } from '../common/serde';
 
 export type AutoOffsetReset = 'latest' | 'earliest' | 'none';
 export type IsolationLevelName = 'read_uncommitted' | 'read_committed';
 
-const interceptorsKey: ConfigKey<readonly (ConsumerInterceptor | string)[], readonly (ConsumerInterceptor | string)[]> = {
-  doc: 'Consumer interceptors (plugins SPI), called in order on what poll returns: instances, or names of built-in ones.',
-  defaultValue: [],
-  parse(raw, name) {
-    const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
-    if (!Array.isArray(list) || !list.every((i) => typeof i === 'string' || isConsumerInterceptor(i))) {
-      throw new Error(`Invalid value for configuration ${name}: expected a list of consumer interceptors (objects with onConsume)`);
-    }
-    return Object.freeze([...list]);
-  },
-};
-
 /** The consumer's configuration keys (manual assignment; group keys come with consumer groups). */
 export const CONSUMER_CONFIG = {
-  'bootstrap.servers': listKey({ doc: 'host:port pairs used to discover the cluster.', nonEmpty: true }),
-  'client.id': stringKey({ doc: 'An id sent with requests, for logs and quotas.', defaultValue: '' }),
+  ...COMMON_CLIENT_CONFIG,
   'fetch.min.bytes': intKey({ doc: 'Least data the broker should return for a fetch (it waits up to fetch.max.wait.ms for it).', defaultValue: 1, min: 0 }),
   'fetch.max.bytes': intKey({ doc: 'Most data a fetch response should hold (a first batch larger than this is still returned).', defaultValue: 52428800, min: 0 }),
   'fetch.max.wait.ms': intKey({ doc: 'How long the broker may wait to gather fetch.min.bytes.', defaultValue: 500, min: 0 }),
@@ -41,13 +18,13 @@ export const CONSUMER_CONFIG = {
   'isolation.level': enumKey<IsolationLevelName>({ doc: 'read_committed returns only committed transactional records, up to the last stable offset.', values: ['read_uncommitted', 'read_committed'], defaultValue: 'read_uncommitted' }),
   'key.deserializer': objectKey<DeserializerSpec<unknown>>({ doc: 'string, json, bytes, a function or a { deserialize } object.', check: isSerdeSpec('deserialize'), expected: 'a deserializer', defaultValue: 'bytes' }),
   'value.deserializer': objectKey<DeserializerSpec<unknown>>({ doc: 'string, json, bytes, a function or a { deserialize } object.', check: isSerdeSpec('deserialize'), expected: 'a deserializer', defaultValue: 'bytes' }),
-  'interceptor.classes': interceptorsKey,
+  'interceptor.classes': pluginListKey<ConsumerInterceptor>({
+    doc: 'Consumer interceptors (plugins SPI), called in order on what poll returns: instances, or names of built-in ones.',
+    check: isConsumerInterceptor,
+    expected: 'consumer interceptors (objects with onConsume)',
+  }),
   'check.crcs': boolKey({ doc: 'Verify the CRC32C of fetched batches.', defaultValue: true }),
-  'request.timeout.ms': intKey({ doc: 'How long the client waits for the response to a request.', defaultValue: 30000, min: 0 }),
   'default.api.timeout.ms': intKey({ doc: 'Timeout of position, offsetsForTimes, beginningOffsets and endOffsets when none is given.', defaultValue: 60000, min: 0 }),
-  'retry.backoff.ms': intKey({ doc: 'Base of the exponential backoff between retries.', defaultValue: 100, min: 0 }),
-  'retry.backoff.max.ms': intKey({ doc: 'Cap of the exponential backoff between retries.', defaultValue: 1000, min: 0 }),
-  'metadata.max.age.ms': intKey({ doc: 'Metadata is refreshed at least this often.', defaultValue: 300000, min: 0 }),
 } as const;
 
 export type ConsumerConfigInput = ConfigInput<typeof CONSUMER_CONFIG>;

@@ -1,17 +1,6 @@
 import { COMPRESSION_NAMES, type CompressionName } from '../common/batch-codec';
-import {
-  boolKey,
-  enumKey,
-  intKey,
-  listKey,
-  objectKey,
-  parseConfig,
-  requireConfig,
-  stringKey,
-  type ConfigInput,
-  type ConfigKey,
-  type ResolvedConfig,
-} from '../common/config-def';
+import { COMMON_CLIENT_CONFIG } from '../common/common-config';
+import { boolKey, enumKey, intKey, objectKey, parseConfig, pluginListKey, requireConfig, type ConfigInput, type ConfigKey, type ResolvedConfig } from '../common/config-def';
 import { isPartitioner, isProducerInterceptor, type Partitioner, type ProducerInterceptor } from '../common/plugins';
 import { isSerdeSpec, type SerializerSpec } from '../common/serde';
 
@@ -33,23 +22,9 @@ const acksKey: ConfigKey<Acks | 'all', Acks> = {
   },
 };
 
-/** Plugin-valued keys hold instances; a string names a plugin for the plugin host to load. */
-const interceptorsKey: ConfigKey<readonly (ProducerInterceptor | string)[], readonly (ProducerInterceptor | string)[]> = {
-  doc: 'Producer interceptors (plugins SPI), called in order: instances, or names of built-in ones.',
-  defaultValue: [],
-  parse(raw, name) {
-    const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
-    if (!Array.isArray(list) || !list.every((i) => typeof i === 'string' || isProducerInterceptor(i))) {
-      throw new Error(`Invalid value for configuration ${name}: expected a list of producer interceptors (objects with onSend)`);
-    }
-    return Object.freeze([...list]);
-  },
-};
-
 /** The producer's configuration keys, with Kafka's names, defaults (Kafka 4.0) and rules. */
 export const PRODUCER_CONFIG = {
-  'bootstrap.servers': listKey({ doc: 'host:port pairs used to discover the cluster.', nonEmpty: true }),
-  'client.id': stringKey({ doc: 'An id sent with requests, for logs and quotas.', defaultValue: '' }),
+  ...COMMON_CLIENT_CONFIG,
   acks: acksKey,
   'batch.size': intKey({ doc: 'Upper bound, in bytes, of a batch per partition (a larger record gets a batch of its own).', defaultValue: 16384, min: 0 }),
   'linger.ms': intKey({ doc: 'How long a batch may wait for more records before it is sent.', defaultValue: 5, min: 0 }),
@@ -57,14 +32,10 @@ export const PRODUCER_CONFIG = {
   'max.block.ms': intKey({ doc: 'How long send may wait for metadata or buffer memory before it fails with a timeout.', defaultValue: 60000, min: 0 }),
   'compression.type': enumKey<CompressionName>({ doc: 'Compression codec of produced batches.', values: COMPRESSION_NAMES, defaultValue: 'none' }),
   retries: intKey({ doc: 'How many times a failed batch may be resent (within delivery.timeout.ms).', defaultValue: MAX_INT, min: 0, max: MAX_INT }),
-  'retry.backoff.ms': intKey({ doc: 'Base of the exponential backoff between retries.', defaultValue: 100, min: 0 }),
-  'retry.backoff.max.ms': intKey({ doc: 'Cap of the exponential backoff between retries.', defaultValue: 1000, min: 0 }),
   'delivery.timeout.ms': intKey({ doc: 'Upper bound on the time from send to success or failure; must be ≥ linger.ms + request.timeout.ms.', defaultValue: 120000, min: 0 }),
-  'request.timeout.ms': intKey({ doc: 'How long the client waits for the response to a request.', defaultValue: 30000, min: 0 }),
   'max.in.flight.requests.per.connection': intKey({ doc: 'Unacknowledged requests per broker connection (≤ 5 with idempotence).', defaultValue: 5, min: 1 }),
   'enable.idempotence': boolKey({ doc: 'Exactly one copy of each record per partition, in order: producer id, epoch and sequence numbers.', defaultValue: true }),
   'max.request.size': intKey({ doc: 'Largest Produce request (and so the largest record) in bytes.', defaultValue: 1048576, min: 0 }),
-  'metadata.max.age.ms': intKey({ doc: 'Metadata is refreshed at least this often.', defaultValue: 300000, min: 0 }),
   'partitioner.class': objectKey<Partitioner>({
     doc: "A partitioner (plugins SPI) instance, or a built-in's name: default (Kafka's: murmur2 of the key, else sticky), uniform-sticky, round-robin.",
     check: isPartitioner,
@@ -72,7 +43,11 @@ export const PRODUCER_CONFIG = {
     defaultValue: 'default',
   }),
   'partitioner.ignore.keys': boolKey({ doc: 'When true the built-in partitioner ignores keys (uniform sticky for every record).', defaultValue: false }),
-  'interceptor.classes': interceptorsKey,
+  'interceptor.classes': pluginListKey<ProducerInterceptor>({
+    doc: 'Producer interceptors (plugins SPI), called in order: instances, or names of built-in ones.',
+    check: isProducerInterceptor,
+    expected: 'producer interceptors (objects with onSend)',
+  }),
   'key.serializer': objectKey<SerializerSpec<unknown>>({ doc: 'string, json, bytes, a function or a { serialize } object.', check: isSerdeSpec('serialize'), expected: 'a serializer', defaultValue: 'bytes' }),
   'value.serializer': objectKey<SerializerSpec<unknown>>({ doc: 'string, json, bytes, a function or a { serialize } object.', check: isSerdeSpec('serialize'), expected: 'a serializer', defaultValue: 'bytes' }),
 } as const;
