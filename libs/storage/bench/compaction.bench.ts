@@ -157,6 +157,7 @@ async function main(): Promise<void> {
         compactionCpuSeconds: round(compactionCpuSeconds, 3),
         mapPhaseSeconds: round(stats.mapDurationMs / 1000, 3),
         rawCopySeconds: round(rawSeconds, 3),
+        compactionRecordsPerSec: Math.round(totalRecords / compactionSeconds),
         compactionMBPerSec: round(compactionMBPerSec),
         rawCopyMBPerSec: round(rawCopyMBPerSec),
         ratio: round(compactionMBPerSec / rawCopyMBPerSec, 3),

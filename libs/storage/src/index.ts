@@ -72,3 +72,4 @@ export {
 export { CLEANER_CHECKPOINT_FILE, CleanerCheckpointStore } from './cleaner/cleaner-checkpoint-store';
 export { builtinCleanupPolicies } from './retention/builtin-policies';
 export { type LogAdapterOptions, managedLogOf, managedLogsOf, topicConfigOf } from './retention/log-adapter';
+export type { CompactionStats } from './cleaner/compactor';

@@ -109,6 +109,20 @@ describe('Compactor', () => {
     expect(log.readFrom().filter((r) => text(r.key) === 'hot').map((r) => r.offset)).toEqual([11]);
   });
 
+  it('fails when dropRecord throws, leaving the group as it was', async () => {
+    const log = new MemoryLog();
+    log.append({ records: [rec('a', '1'), rec('a', '2'), rec('b', '1')] });
+    log.roll();
+    const before = log.allBatches();
+    const failing = compactRequest(0, 0, {
+      dropRecord: () => {
+        throw new Error('plugin bug');
+      },
+    });
+    await expect(testCompactor().compact(log, failing)).rejects.toThrow('plugin bug');
+    expect(log.allBatches()).toEqual(before);
+  });
+
   it('fails on a corrupt batch without swapping anything', async () => {
     const log = new MemoryLog();
     log.append({ records: [rec('a', '1'), rec('a', '2')] });
