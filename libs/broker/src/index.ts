@@ -34,7 +34,7 @@ export { type BrokerHandlers, brokerServiceHandlers } from './handlers/broker-se
 export { ApiVersionsHandler, SUPPORTED_METADATA_VERSION } from './handlers/api-versions-handler';
 export { MetadataHandler } from './handlers/metadata-handler';
 export { ProduceHandler } from './handlers/produce-handler';
-export { FetchHandler, MAX_FETCH_RESPONSE_BYTES, MAX_FETCH_WAIT_MS } from './handlers/fetch-handler';
+export { FetchHandler, MAX_FETCH_WAIT_MS } from './handlers/fetch-handler';
 export { ListOffsetsHandler } from './handlers/list-offsets-handler';
 export { TopicsHandler } from './handlers/topics-handler';
 export { ConfigsHandler, configSourceOf } from './handlers/configs-handler';

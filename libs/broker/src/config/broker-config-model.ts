@@ -15,6 +15,8 @@ export interface BrokerSettings {
   readonly autoCreateTopicsEnable: boolean;
   /** delete.topic.enable */
   readonly deleteTopicEnable: boolean;
+  /** fetch.max.bytes: the most one fetch returns across partitions (the first batch excepted). */
+  readonly fetchMaxBytes: number;
   /** queued.max.request.bytes: bound on produce bytes in flight (-1: unbounded). */
   readonly queuedMaxRequestBytes: number;
   /** producer.id.expiration.ms */

@@ -36,6 +36,7 @@ export function brokerSettingsOf(config: BrokerConfig): BrokerSettings {
     defaultReplicationFactor: config.get('default.replication.factor'),
     autoCreateTopicsEnable: config.get('auto.create.topics.enable'),
     deleteTopicEnable: config.get('delete.topic.enable'),
+    fetchMaxBytes: config.get('fetch.max.bytes'),
     queuedMaxRequestBytes: config.get('queued.max.request.bytes'),
     producerIdExpirationMs: config.get('producer.id.expiration.ms'),
     offsetCheckpointIntervalMs: config.get('log.flush.offset.checkpoint.interval.ms'),

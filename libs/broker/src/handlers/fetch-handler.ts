@@ -5,19 +5,21 @@ import type { ReplicaManager } from '../replica/replica-manager';
 
 /** Longest a fetch may park, whatever max_wait_ms asks. */
 export const MAX_FETCH_WAIT_MS = 60_000;
-/** Kafka's fetch.max.bytes default: the most a fetch returns across partitions. */
-export const MAX_FETCH_RESPONSE_BYTES = 55 * 1024 * 1024;
 
 /**
  * Fetch for consumers: a long poll (max_wait_ms, min_bytes) parked in the
  * purgatory and woken by appends; reads stop at the high watermark; byte
  * limits per request and per partition, the first batch returned even if
- * larger. read_committed reads up to the high watermark too (no
+ * larger; no fetch returns more than fetch.max.bytes. read_committed reads up to the high watermark too (no
  * transactions yet: the last stable offset equals it). Follower fetches
  * arrive with replication.
  */
 export class FetchHandler {
-  constructor(private readonly replicaManager: ReplicaManager) {}
+  constructor(
+    private readonly replicaManager: ReplicaManager,
+    /** fetch.max.bytes */
+    private readonly fetchMaxBytes: number,
+  ) {}
 
   async handle(request: FetchRequest, signal?: AbortSignal): Promise<FetchResponse> {
     if (request.replicaId >= 0) {
@@ -31,7 +33,7 @@ export class FetchHandler {
         currentLeaderEpoch: p.currentLeaderEpoch,
       })),
     );
-    const maxBytes = request.maxBytes > 0 ? Math.min(request.maxBytes, MAX_FETCH_RESPONSE_BYTES) : MAX_FETCH_RESPONSE_BYTES;
+    const maxBytes = request.maxBytes > 0 ? Math.min(request.maxBytes, this.fetchMaxBytes) : this.fetchMaxBytes;
     const maxWaitMs = signal?.aborted ? 0 : Math.min(Math.max(0, request.maxWaitMs), MAX_FETCH_WAIT_MS);
     const results = await this.replicaManager.fetch({ partitions, maxBytes, minBytes: request.minBytes, maxWaitMs }, signal);
     const byTopic = new Map<string, FetchPartitionResult[]>();

@@ -196,3 +196,18 @@ describe('auto-creation', () => {
     }
   });
 });
+
+describe('fetch.max.bytes', () => {
+  it('caps what one fetch returns whatever the request asks', async () => {
+    const capped = await openTestBroker(tempDir(), ['fetch.max.bytes=1024']);
+    try {
+      await createTopic(capped, 'big', 1);
+      for (const v of ['a', 'b', 'c']) expect(await produce(capped, 'big', 0, batch([v.repeat(600)]))).toMatchObject({ errorCode: 0 });
+      const res = await capped.api.fetch(fetchRequest('big', 0, 0, { maxBytes: 1 << 20 }), CALL);
+      expect(values(res.responses[0].partitions[0].records)).toEqual(['a'.repeat(600)]);
+    } finally {
+      await capped.runtime.shutdown();
+      removeDir(capped.dir);
+    }
+  });
+});

@@ -18,7 +18,7 @@ export function createBrokerHandlers(runtime: BrokerRuntime): BrokerHandlers {
     apiVersions: new ApiVersionsHandler(controller),
     metadata: new MetadataHandler(controller, autoTopicCreator, clusterId),
     produce: new ProduceHandler(replicaManager, controller, autoTopicCreator, runtime.produceLimiter),
-    fetch: new FetchHandler(replicaManager),
+    fetch: new FetchHandler(replicaManager, config.settings.fetchMaxBytes),
     listOffsets: new ListOffsetsHandler(replicaManager),
     topics: new TopicsHandler(controller, config, newTopicId, prng),
     configs: new ConfigsHandler(controller, config),
