@@ -56,6 +56,12 @@ describe('produce and fetch', () => {
     expect(fetched.responses[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   });
 
+  it('never exposes the metadata log to produce or fetch', async () => {
+    expect(await produce(broker, '__cluster_metadata', 0, batch(['evil']))).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+    const fetched = await broker.api.fetch(fetchRequest('__cluster_metadata', 0, 0), CALL);
+    expect(fetched.responses[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, records: new Uint8Array(0) });
+  });
+
   it('answers OFFSET_OUT_OF_RANGE past the log end, with the log start offset', async () => {
     await produce(broker, 'orders', 0, batch(['a']));
     const res = await broker.api.fetch(fetchRequest('orders', 0, 5), CALL);
