@@ -91,7 +91,9 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => void shutdown(signal).catch((error: unknown) => fail('shutdown failed', error, 1)));
   }
-  const startup = runtime.cleanStart ? 'clean' : `recovered(${runtime.loadSummaries.reduce((n, s) => n + s.recoveredLogs, 0)} logs)`;
+  const found = runtime.loadSummaries.reduce((n, s) => n + s.logs, 0);
+  const recovered = runtime.loadSummaries.reduce((n, s) => n + s.recoveredLogs, 0);
+  const startup = runtime.cleanStart ? 'clean' : found === 0 ? 'fresh' : `recovered(${recovered} of ${found} logs)`;
   console.log(`tributary broker ${nodeId} ready grpc=${listener.advertisedHost}:${port} cluster=${clusterId} startup=${startup} in ${Date.now() - startedMs} ms`);
 }
 

@@ -89,7 +89,7 @@ const batchOf = (values: readonly string[]): Buffer =>
 describe('broker app', () => {
   it('serves create/produce/fetch, shuts down cleanly on SIGTERM and restarts without a recovery scan', async () => {
     const first = await startBroker(args());
-    expect(first.readyLine).toMatch(/^tributary broker 1 ready grpc=127\.0\.0\.1:\d+ /);
+    expect(first.readyLine).toMatch(/^tributary broker 1 ready grpc=127\.0\.0\.1:\d+ .*\bstartup=fresh\b/);
     const c = client(first.address);
     await createTopic(c, 'demo', 3);
     expect(await produce(c, 'demo', 1, batchOf(['hello', 'world']))).toMatchObject({ errorCode: 0, baseOffset: 0 });
