@@ -1,5 +1,5 @@
 import type { CompactAction, SegmentView } from '@tributary/plugins-api';
-import { lastOffsetOf, type RecordBatchHeader, validateRecordBatch } from '@tributary/records';
+import { encodeAttributes, lastOffsetOf, type RecordBatchHeader, validateRecordBatch } from '@tributary/records';
 import type { Clock } from '@tributary/util';
 import { type BatchCleaningCounts, BatchCleaner } from './batch-cleaner';
 import type { CleanableLog, CleanedSegment } from './cleanable-log';
@@ -59,6 +59,8 @@ export interface CompactionRequest {
   /** The topic's segment.bytes: segments are grouped so each group's input fits in one. */
   readonly segmentBytes: number;
 }
+
+const TRANSACTIONAL_OR_CONTROL = encodeAttributes({ isTransactional: true, isControl: true });
 
 const yieldWithSetImmediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -157,8 +159,8 @@ export class Compactor {
     const map = this.options.map;
     const lastOffset = lastOffsetOf(header);
     if (lastOffset < firstDirtyOffset || header.baseOffset >= toOffset) return true;
-    // Control and transactional batches (bits 0x20, 0x10) are kept whole and never shadow other records.
-    if ((header.attributes & 0x30) === 0) {
+    // Control and transactional batches are kept whole and never shadow other records.
+    if ((header.attributes & TRANSACTIONAL_OR_CONTROL) === 0) {
       const scanner = this.scanner;
       scanner.scan(batch, header);
       for (let i = 0; i < scanner.count; i++) {

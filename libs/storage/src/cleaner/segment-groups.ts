@@ -1,7 +1,5 @@
 import type { SegmentView } from '@tributary/plugins-api';
-
-/** Segment files address records by an int32 offset relative to the segment's base offset. */
-export const MAX_RELATIVE_OFFSET = 0x7fffffff;
+import { MAX_RELATIVE_OFFSET } from '../core/offset-index';
 
 /**
  * Splits consecutive segments into groups that are each rewritten into one

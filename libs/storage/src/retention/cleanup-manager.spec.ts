@@ -29,9 +29,7 @@ class ManagedMemoryLog extends MemoryLog implements ManagedLog {
   }
 }
 
-function setup(
-  options: { settings?: Partial<CleanerSettings>; policyFor?: (name: string) => CleanupPolicy | undefined; onPass?: (report: CleanupPassReport) => void } = {},
-) {
+function setup(options: { settings?: Partial<CleanerSettings>; policyFor?: (name: string) => CleanupPolicy | undefined } = {}) {
   const scheduler = new FakeScheduler(1_000 * DAY_MS);
   const disk = new SimulatedDisk();
   const logDir = '/data';
@@ -40,16 +38,26 @@ function setup(
   const logs: ManagedMemoryLog[] = [];
   let settings: CleanerSettings = { ...DEFAULT_CLEANER_SETTINGS, retentionCheckIntervalMs: 1000, dedupeBufferSize: 1 << 20, ...options.settings };
   const checkpoints = new CleanerCheckpointStore(disk);
+  let passesStarted = 0;
+  const passWaiters: ((report: CleanupPassReport) => void)[] = [];
   const manager = new CleanupManager({
     scheduler,
-    logs: () => logs,
+    // Called synchronously when a pass starts: counts passes without waiting on the event loop.
+    logs: () => {
+      passesStarted++;
+      return logs;
+    },
     checkpoints,
     settings: () => settings,
     logger,
     policyFor: options.policyFor,
-    onPass: options.onPass,
+    onPass: (report) => passWaiters.splice(0).forEach((resolve) => resolve(report)),
   });
   return {
+    /** Passes started so far (a scheduled pass starts inside `scheduler.advance`). */
+    passesStarted: () => passesStarted,
+    /** Resolves when the pass in progress (or the next one) ends. */
+    nextPass: () => new Promise<CleanupPassReport>((resolve) => passWaiters.push(resolve)),
     scheduler,
     disk,
     logDir,
@@ -115,18 +123,20 @@ describe('CleanupManager', () => {
     });
 
     it('applies a retention.ms changed at runtime on the next pass, without restart', async () => {
-      const { scheduler, manager, addLog } = setup();
+      const { scheduler, manager, addLog, nextPass } = setup();
       const log = addLog('t', { 'cleanup.policy': 'delete', 'retention.ms': 7 * DAY_MS });
       fillSegments(log, scheduler, [['a=1'], ['b=1']], 60_000);
       manager.start();
 
+      let pass = nextPass();
       scheduler.advance(1000);
-      await flush();
+      await pass;
       expect(log.deleted).toEqual([]);
 
       log.config = { ...log.config, 'retention.ms': 30_000 };
+      pass = nextPass();
       scheduler.advance(1000);
-      await flush();
+      await pass;
       expect(log.deleted).toEqual([{ baseOffsets: [0, 1], reason: 'retention.ms' }]);
       await manager.stop();
     });
@@ -134,30 +144,68 @@ describe('CleanupManager', () => {
 
   describe('scheduling', () => {
     it('runs a pass every log.retention.check.interval.ms, re-reading the interval, until stopped', async () => {
-      const passes: number[] = [];
-      const { scheduler, manager, setSettings } = setup({ onPass: (r) => passes.push(r.startedAtMs) });
+      const { scheduler, manager, setSettings, passesStarted, nextPass } = setup();
       manager.start();
       scheduler.advance(999);
-      await flush();
-      expect(passes.length).toBe(0);
+      expect(passesStarted()).toBe(0);
+      let pass = nextPass();
       scheduler.advance(1);
-      await flush();
-      expect(passes.length).toBe(1);
+      expect(passesStarted()).toBe(1);
+      await pass; // the next one is scheduled when this one ends, with the interval read then (1000 ms)
       setSettings({ retentionCheckIntervalMs: 5000 });
-      scheduler.advance(1000); // the pass scheduled before the change still comes after 1000 ms
-      await flush();
-      expect(passes.length).toBe(2);
+      pass = nextPass();
+      scheduler.advance(1000);
+      expect(passesStarted()).toBe(2);
+      await pass; // scheduled now with the new interval
       scheduler.advance(4999);
-      await flush();
-      expect(passes.length).toBe(2);
+      expect(passesStarted()).toBe(2);
+      pass = nextPass();
       scheduler.advance(1);
-      await flush();
-      expect(passes.length).toBe(3);
+      expect(passesStarted()).toBe(3);
+      await pass;
       await manager.stop();
       scheduler.advance(60_000);
-      await flush();
-      expect(passes.length).toBe(3);
+      expect(passesStarted()).toBe(3);
       expect(scheduler.pendingCount).toBe(0);
+    });
+
+    it('keeps the schedule going when a whole pass fails (the log listing throws), and logs it', async () => {
+      const scheduler = new FakeScheduler();
+      const logger = new CapturingStorageLogger();
+      let calls = 0;
+      const manager = new CleanupManager({
+        scheduler,
+        logs: () => {
+          calls++;
+          if (calls === 1) throw new Error('log dir offline');
+          return [];
+        },
+        checkpoints: new CleanerCheckpointStore(new SimulatedDisk()),
+        settings: () => ({ ...DEFAULT_CLEANER_SETTINGS, retentionCheckIntervalMs: 1000 }),
+        logger,
+      });
+      manager.start();
+      scheduler.advance(1000);
+      expect(calls).toBe(1);
+      await Promise.resolve(); // the failure's handler
+      expect(logger.messages('error')).toEqual(['cleanup pass failed']);
+      scheduler.advance(1000);
+      expect(calls).toBe(2);
+      await manager.stop();
+    });
+
+    it('stop() waits for the pass in progress and ends it after the current partition', async () => {
+      const { scheduler, manager, addLog, passesStarted } = setup();
+      const first = addLog('first', { 'cleanup.policy': 'delete', 'retention.ms': 0 });
+      const second = addLog('second', { 'cleanup.policy': 'delete', 'retention.ms': 0 });
+      fillSegments(first, scheduler, [['a=1']], 1);
+      fillSegments(second, scheduler, [['a=1']], 1);
+      const pass = manager.runPass();
+      await manager.stop();
+      const report = await pass;
+      expect(passesStarted()).toBe(1);
+      expect(report.partitions.map((p) => p.topic)).toEqual(['first']);
+      expect(second.deleted).toEqual([]);
     });
   });
 
@@ -322,8 +370,3 @@ describe('CleanupManager', () => {
     });
   });
 });
-
-/** Lets promise chains started by scheduler tasks settle. */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-}

@@ -10,6 +10,7 @@ import { readBatchHeader } from '@tributary/records';
 import type { Cancellable, Scheduler } from '@tributary/util';
 import type { CleanableLog } from '../cleaner/cleanable-log';
 import type { CleanerCheckpointStore } from '../cleaner/cleaner-checkpoint-store';
+import { DEFAULT_LOG_CONFIG } from '../core/log-config';
 import { type CompactionStats, Compactor } from '../cleaner/compactor';
 import { DEFAULT_OFFSET_MAP_LOAD_FACTOR, OffsetMap } from '../cleaner/offset-map';
 import { Throttler } from '../cleaner/throttler';
@@ -107,7 +108,9 @@ export interface CleanupManagerOptions {
  */
 export class CleanupManager {
   private timer: Cancellable | undefined;
+  /** The pass in progress, for runPass to join and stop to wait for. */
   private running: Promise<CleanupPassReport> | undefined;
+  private passActive = false;
   private started = false;
   /** Set while `stop` waits: the pass in progress ends after its current partition. */
   private stopping = false;
@@ -144,17 +147,19 @@ export class CleanupManager {
 
   /** Runs one pass now (or joins the one in progress). */
   runPass(): Promise<CleanupPassReport> {
-    this.running ??= this.pass().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    if (this.running) return this.running;
+    const pass = this.pass();
+    // A pass with nothing to await is already over here; otherwise it clears `running` itself when it ends.
+    if (this.passActive) this.running = pass;
+    return pass;
   }
 
+  /** Schedules the next pass unless stopped or one is already scheduled (a manual runPass leaves the schedule as it is). */
   private scheduleNext(): void {
-    if (!this.started) return;
+    if (!this.started || this.timer) return;
     this.timer = this.options.scheduler.schedule(this.settings().retentionCheckIntervalMs, () => {
       this.timer = undefined;
-      void this.runPass().finally(() => this.scheduleNext());
+      this.runPass().catch((error: unknown) => this.logger.error('cleanup pass failed', { error: String(error) }));
     });
   }
 
@@ -167,9 +172,17 @@ export class CleanupManager {
     const startedAtMs = scheduler.nowMs();
     const startMonoMs = scheduler.monotonicMs();
     const partitions: PartitionCleanupReport[] = [];
-    for (const log of this.options.logs()) {
-      if (this.stopping) break;
-      partitions.push(await this.cleanLog(log));
+    this.passActive = true;
+    try {
+      for (const log of this.options.logs()) {
+        if (this.stopping) break;
+        partitions.push(await this.cleanLog(log));
+      }
+    } finally {
+      // Before onPass: whoever hears of this pass finds it over and the next one scheduled (interval read now).
+      this.passActive = false;
+      this.running = undefined;
+      this.scheduleNext();
     }
     const report = { startedAtMs, durationMs: scheduler.monotonicMs() - startMonoMs, partitions };
     this.options.onPass?.(report);
@@ -250,7 +263,7 @@ export class CleanupManager {
       action,
       cleanedUpToOffset,
       nowMs: this.options.scheduler.nowMs(),
-      segmentBytes: numberConfig(config, 'segment.bytes', DEFAULT_SEGMENT_BYTES),
+      segmentBytes: numberConfig(config, 'segment.bytes', DEFAULT_LOG_CONFIG.segmentBytes),
     });
     this.options.checkpoints.set(log.logDir, log.topic, log.partition, result.cleanedUpToOffset);
     const { stats } = result;
@@ -268,9 +281,6 @@ export class CleanupManager {
     return this.map;
   }
 }
-
-/** Kafka's segment.bytes default, for a config that does not say. */
-const DEFAULT_SEGMENT_BYTES = 1024 * 1024 * 1024;
 
 function numberConfig(config: PartitionLogView['config'], key: string, fallback: number): number {
   const value = config[key];

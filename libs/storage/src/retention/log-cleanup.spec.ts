@@ -15,7 +15,7 @@ import type { Log } from '../log/log';
 import { CapturingStorageLogger } from '../log/logger';
 import { LogManager } from '../log-manager';
 import { readAllBatches } from '../test-support/batches';
-import { CleanupManager } from './cleanup-manager';
+import { CleanupManager, type CleanupPassReport } from './cleanup-manager';
 import { managedLogOf, managedLogsOf } from './log-adapter';
 
 const T0 = 1_700_000_000_000;
@@ -59,8 +59,9 @@ async function realLog(config: Partial<LogConfig>) {
   let logs = await open();
   const tp = { topic: 'orders', partition: 0 };
   const log = logs.getOrCreateLog(tp, { config: { fileDeleteDelayMs: 1000, ...config } });
-  const cleaner = () =>
+  const cleaner = (onPass?: (report: CleanupPassReport) => void) =>
     new CleanupManager({
+      onPass,
       scheduler,
       logs: managedLogsOf(logs),
       checkpoints: new CleanerCheckpointStore(disk, logger),
@@ -152,14 +153,18 @@ describe('retention and compaction on a real log', () => {
     const { log, scheduler, cleaner } = await realLog({ retentionMs: 7 * 24 * 3600_000 });
     append(log, [rec('a', '1', T0 - 3600_000)]);
     log.roll();
-    const manager = cleaner();
+    let passEnded: () => void = () => undefined;
+    const nextPass = () => new Promise<void>((resolve) => (passEnded = resolve));
+    const manager = cleaner(() => passEnded());
     manager.start();
+    let pass = nextPass();
     scheduler.advance(1000);
-    await settle();
+    await pass;
     expect(log.segments().length).toBe(2);
     log.updateConfig({ retentionMs: 60_000 });
+    pass = nextPass();
     scheduler.advance(1000);
-    await settle();
+    await pass;
     expect(log.segments().length).toBe(1);
     await manager.stop();
   });
@@ -245,7 +250,3 @@ describe('retention and compaction on a real log', () => {
     ]);
   });
 });
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-}
