@@ -1,17 +1,8 @@
-import { EXAMPLE_SINGLE_NODE_PROPERTIES, parseArgs } from '@tributary/config';
+import { EXAMPLE_SINGLE_NODE_PROPERTIES, parseArgs, parseListener } from '@tributary/config';
 
 /** Where an unset controller listener binds while the controller runs in-process (no quorum port is opened yet). */
 export const IMPLICIT_CONTROLLER_LISTENER = 'CONTROLLER://127.0.0.1:0';
 
-const LISTENER_KEYS = new Set(['listeners', 'advertised.listeners']);
-
-/** `grpc://h:p` → `GRPC://h:p`: listener names are case-insensitive, normalised to upper case (as Kafka's ListenerName does). */
-export function normaliseListenerNames(value: string): string {
-  return value
-    .split(',')
-    .map((item) => item.trim().replace(/^([A-Za-z][A-Za-z0-9_]*):\/\//, (_m, name: string) => `${name.toUpperCase()}://`))
-    .join(',');
-}
 
 /**
  * The arguments the config lib parses, and the properties text to use as the
@@ -19,8 +10,7 @@ export function normaliseListenerNames(value: string): string {
  * broker+controller, `./data`) are the file layer, so `--override` alone
  * starts a node; an overridden `listeners` without a controller listener then
  * gets {@link IMPLICIT_CONTROLLER_LISTENER} (the in-process controller binds
- * nothing until the Raft quorum lands). Listener names in overrides are
- * normalised to upper case.
+ * nothing until the Raft quorum lands).
  */
 export function singleNodeArgs(argv: readonly string[]): { argv: string[]; fileText: string | undefined } {
   const usesFile = parseArgs(argv).configFile !== undefined;
@@ -43,8 +33,8 @@ function rewriteOverride(assignment: string, usesFile: boolean): string {
   const eq = assignment.indexOf('=');
   if (eq < 0) return assignment;
   const key = assignment.slice(0, eq).trim();
-  if (!LISTENER_KEYS.has(key)) return assignment;
-  let value = normaliseListenerNames(assignment.slice(eq + 1));
-  if (key === 'listeners' && !usesFile && !value.split(',').some((l) => l.startsWith('CONTROLLER://'))) value = `${value},${IMPLICIT_CONTROLLER_LISTENER}`;
-  return `${key}=${value}`;
+  if (key !== 'listeners' || usesFile) return assignment;
+  const value = assignment.slice(eq + 1);
+  const hasController = value.split(',').some((item) => parseListener(item.trim())?.name === 'CONTROLLER');
+  return hasController ? assignment : `${key}=${value},${IMPLICIT_CONTROLLER_LISTENER}`;
 }

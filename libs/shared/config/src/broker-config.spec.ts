@@ -183,7 +183,9 @@ describe('parseBrokerConfig: conversions and validation', () => {
       "invalid value 'EXTERNAL://h:1' for property 'advertised.listeners': listener EXTERNAL is not in listeners",
     ]);
     expect(problems([...BASE_OVERRIDES, 'listeners=GRPC://:0,GRPC://:1'])[0]).toMatch(/names listener GRPC twice/);
-    expect(problems([...BASE_OVERRIDES, 'listeners=grpc://:0'])[0]).toMatch(/item 'grpc:\/\/:0' is not NAME:\/\/host:port/);
+    expect(problems([...BASE_OVERRIDES, 'listeners=grpc//:0'])[0]).toMatch(/item 'grpc\/\/:0' is not NAME:\/\/host:port/);
+    // Names are case-insensitive: a lower-case controller listener satisfies the controller role.
+    expect(parseBrokerConfig({ argv: overrideArgs('listeners=grpc://:0,controller://:1') }).get('listeners')).toEqual(['grpc://:0', 'controller://:1']);
     expect(problems([...BASE_OVERRIDES, 'controller.quorum.voters=1@h:1,1@g:2'])[0]).toMatch(/names voter 1 twice/);
   });
 

@@ -140,7 +140,8 @@ describe('parseListener and parseVoter', () => {
     expect(parseListener('GRPC://:9290')).toEqual({ name: 'GRPC', host: '', port: 9290 });
     expect(parseListener('CONTROLLER://127.0.0.1:0')).toEqual({ name: 'CONTROLLER', host: '127.0.0.1', port: 0 });
     expect(parseListener('GRPC://[::1]:9')).toEqual({ name: 'GRPC', host: '::1', port: 9 });
-    for (const bad of ['grpc://:1', 'GRPC://:65536', 'GRPC//:1', 'GRPC://host', 'GRPC://a:b:1']) expect(parseListener(bad)).toBeUndefined();
+    expect(parseListener('grpc://127.0.0.1:0')).toEqual({ name: 'GRPC', host: '127.0.0.1', port: 0 });
+    for (const bad of ['1grpc://:1', 'GRPC://:65536', 'GRPC//:1', 'GRPC://host', 'GRPC://a:b:1']) expect(parseListener(bad)).toBeUndefined();
   });
 
   it('parses voters', () => {
