@@ -16,11 +16,16 @@ import { TokenBucket } from '../perf/token-bucket';
 
 /**
  * Sends awaiting acknowledgement, at most, by count and by bytes: the loop
- * stops issuing sends past these, so memory stays bounded while the
- * producer's buffer.memory (32 MiB by default) still fills completely.
+ * stops issuing sends past these, so memory stays bounded. The byte bound is
+ * half the producer's default buffer.memory (32 MiB) counted the way the
+ * producer counts a waiting send (RECORD_OVERHEAD_BYTES of framing per
+ * record), so sends never fail with "buffer exhausted" because this loop ran
+ * ahead of the producer.
  */
 export const MAX_OUTSTANDING_RECORDS = 100_000;
-export const MAX_OUTSTANDING_BYTES = 64 * 1024 * 1024;
+export const MAX_OUTSTANDING_BYTES = 16 * 1024 * 1024;
+/** A one-record batch's framing (61-byte header plus the record's varints), an upper estimate. */
+export const RECORD_OVERHEAD_BYTES = 80;
 /** Sends issued between yields to the event loop, so responses are handled while the loop runs. */
 export const SENDS_PER_YIELD = 1024;
 
@@ -77,7 +82,7 @@ export const perfProduceCommand: Command = {
     let firstError: unknown;
     let sent = 0;
     let wakeSender: (() => void) | undefined;
-    const maxOutstanding = Math.max(1, Math.min(MAX_OUTSTANDING_RECORDS, Math.floor(MAX_OUTSTANDING_BYTES / Math.max(1, recordSize))));
+    const maxOutstanding = Math.max(1, Math.min(MAX_OUTSTANDING_RECORDS, Math.floor(MAX_OUTSTANDING_BYTES / (recordSize + RECORD_OVERHEAD_BYTES))));
     const start = performance.now();
     const progress = new ProgressLine(io.stdout, () => `${sent} sent, ${acked} acknowledged, ${Math.round(acked / ((performance.now() - start) / 1000))} records/sec`);
     const settle = (): void => {

@@ -1,14 +1,21 @@
 import { assert } from '@tributary/util';
 
 /**
- * Paces sends at `ratePerSec` with a burst of one millisecond's worth of
- * tokens (timers cannot wait less than ~1 ms, so finer pacing is not
- * possible anyway). Pure: the caller passes the monotonic time and sleeps
- * for the returned delay.
+ * How much unused sending time a bucket may save up. Timers wake late (never
+ * sooner than ~1 ms, later on a busy machine), so a bucket that saves less
+ * than a few timer slips falls behind its rate; one that saves seconds turns
+ * a stall into a burst. 100 ms is both.
+ */
+export const MAX_BURST_MS = 100;
+
+/**
+ * Paces sends at `ratePerSec`: tokens accrue at the rate, up to MAX_BURST_MS
+ * worth, starting with one. Pure: the caller passes the monotonic time and
+ * sleeps for the returned delay.
  */
 export class TokenBucket {
   private readonly capacity: number;
-  private tokens: number;
+  private tokens = 1;
   private lastMs: number;
 
   constructor(
@@ -16,8 +23,7 @@ export class TokenBucket {
     nowMs: number,
   ) {
     assert(ratePerSec > 0 && Number.isFinite(ratePerSec), () => `rate ${ratePerSec} must be positive`);
-    this.capacity = Math.max(1, ratePerSec / 1000);
-    this.tokens = this.capacity;
+    this.capacity = Math.max(1, (ratePerSec * MAX_BURST_MS) / 1000);
     this.lastMs = nowMs;
   }
 
