@@ -1,0 +1,76 @@
+import { createAdminClient } from '@tributary/client';
+import { createTempDir, withSeed } from '@tributary/testing';
+import { BrokerNode } from './support/broker-node';
+import { planKillMoments, produceThroughCrashes } from './support/produce-through-crashes';
+import { readLogs } from './support/read-logs';
+import { verifyLog } from './support/verify-log';
+import { planWorkload } from './support/workload';
+
+function envCount(name: string, fallback: number, min: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got '${text}'`);
+  return value;
+}
+
+/** Records sent per run; CI runs the default, the soak target raises it. */
+const RECORDS = envCount('E2E_RECORDS', 100_000, 1_000);
+/** SIGKILLs per run, at seeded acknowledged counts. */
+const KILLS = envCount('E2E_KILLS', 3, 2);
+const PARTITIONS = 6;
+const TOPIC = 'e2e-crash';
+/** Small segments, so recovery scans and rolls several segments per partition. */
+const SEGMENT_BYTES = 256 * 1024;
+
+describe('a broker SIGKILLed mid-stream', () => {
+  it(`keeps every acknowledged record exactly once, in order, over ${KILLS} kills in ${RECORDS} records, and a clean restart keeps them all`, () =>
+    withSeed(async (seed, prng) => {
+      const dataDir = createTempDir('e2e-crash');
+      const node = new BrokerNode(dataDir.path, [`log.segment.bytes=${SEGMENT_BYTES}`]);
+      expect((await node.start()).startup).toBe('fresh');
+      const admin = createAdminClient({ 'bootstrap.servers': node.address });
+      try {
+        const [created] = await admin.createTopics([{ name: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1 }]);
+        expect(created).toMatchObject({ name: TOPIC, ok: true });
+      } finally {
+        await admin.close();
+      }
+
+      const workload = planWorkload(prng, RECORDS, PARTITIONS);
+      const killMoments = planKillMoments(() => prng.next(), RECORDS, KILLS);
+      const run = await produceThroughCrashes(node, TOPIC, workload, killMoments);
+
+      expect(run.crashes.map((c) => c.plannedAfterAcks)).toEqual(killMoments);
+      for (const crash of run.crashes) {
+        // Mid-stream: records were in flight when the signal went out, and more were still to come.
+        expect(crash.sentAtKill).toBeGreaterThan(crash.ackedAtKill);
+        expect(crash.ackedAtKill).toBeLessThan(RECORDS);
+        expect(crash.readyLine).toMatch(/\bstartup=recovered\b/);
+      }
+      const afterCrashes = verifyLog(workload, run.acks, await readLogs(node.address, TOPIC, PARTITIONS));
+      expect(afterCrashes.violations).toEqual([]);
+      // Liveness: with retries and a delivery timeout that outlasts every restart, no send may fail.
+      expect({ failed: run.failed, errors: run.errors }).toEqual({ failed: 0, errors: [] });
+      expect(afterCrashes.acknowledged).toBe(RECORDS);
+
+      const stopped = await node.stop('SIGTERM');
+      expect(stopped).toMatchObject({ code: 0, signal: null });
+      expect((await node.start()).startup).toBe('clean');
+      const afterCleanRestart = verifyLog(workload, run.acks, await readLogs(node.address, TOPIC, PARTITIONS));
+      expect(afterCleanRestart.violations).toEqual([]);
+      expect(afterCleanRestart.recordsInLog).toBe(afterCrashes.recordsInLog);
+
+      console.log(
+        JSON.stringify({
+          seed,
+          records: RECORDS,
+          kills: run.crashes.map((c) => ({ afterAcks: c.ackedAtKill, inFlight: c.sentAtKill - c.ackedAtKill, restartMs: c.restartMs })),
+          produceMs: run.elapsedMs,
+          producedRecordsPerSec: Math.round(RECORDS / (run.elapsedMs / 1000)),
+          recordsInLog: afterCrashes.recordsInLog,
+          unacknowledgedInLog: afterCrashes.unacknowledgedInLog,
+        }),
+      );
+    }));
+});
