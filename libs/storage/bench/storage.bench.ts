@@ -43,6 +43,8 @@ function makeBatches(batchBytes: number, recordBytes: number, distinct: number):
 interface Timing {
   /** MB/s of the writes alone (page cache). */
   readonly writeMbPerS: number;
+  /** MB per CPU-second (user + system, all threads) of the writes alone: steady under machine load. */
+  readonly mbPerCpuS: number;
   /** MB/s including the final fsync (durable). */
   readonly durableMbPerS: number;
 }
@@ -51,14 +53,20 @@ interface Timing {
 function rawAppend(file: string, chunks: Buffer[], totalBytes: number): Timing {
   const fd = fs.openSync(file, 'w');
   const size = chunks[0].length;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   for (let written = 0, i = 0; written < totalBytes; written += size, i++) fs.writeSync(fd, chunks[i % chunks.length], 0, size, written);
   const writeMs = performance.now() - start;
+  const cpuUs = cpuMicros(process.cpuUsage(cpu));
   fs.fdatasyncSync(fd);
   const totalMs = performance.now() - start;
   fs.closeSync(fd);
   fs.unlinkSync(file);
-  return { writeMbPerS: totalBytes / MiB / (writeMs / 1000), durableMbPerS: totalBytes / MiB / (totalMs / 1000) };
+  return { writeMbPerS: totalBytes / MiB / (writeMs / 1000), mbPerCpuS: totalBytes / MiB / (cpuUs / 1e6), durableMbPerS: totalBytes / MiB / (totalMs / 1000) };
+}
+
+function cpuMicros(u: NodeJS.CpuUsage): number {
+  return Math.max(1, u.user + u.system);
 }
 
 async function logAppend(dir: string, batches: Buffer[], totalBytes: number, partitions = 1): Promise<Timing> {
@@ -66,17 +74,19 @@ async function logAppend(dir: string, batches: Buffer[], totalBytes: number, par
   const logs: Log[] = Array.from({ length: partitions }, (_, p) => mgr.getOrCreateLog({ topic: 'bench', partition: p }));
   await mgr.flushAll();
   const size = batches[0].length;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   let i = 0;
   for (let written = 0; written < totalBytes; written += size, i++) {
     logs[i % partitions].appendAsLeader(batches[i % batches.length], 0);
   }
   const writeMs = performance.now() - start;
+  const cpuUs = cpuMicros(process.cpuUsage(cpu));
   if (partitions === 1) await logs[0].flush();
   const totalMs = performance.now() - start;
   await mgr.shutdown();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { writeMbPerS: totalBytes / MiB / (writeMs / 1000), durableMbPerS: totalBytes / MiB / (totalMs / 1000) };
+  return { writeMbPerS: totalBytes / MiB / (writeMs / 1000), mbPerCpuS: totalBytes / MiB / (cpuUs / 1e6), durableMbPerS: totalBytes / MiB / (totalMs / 1000) };
 }
 
 function median(xs: number[]): number {
@@ -90,21 +100,31 @@ async function appendVsRaw(batchBytes: number, totalBytes: number, rounds: numbe
   const size = batches[0].length;
   const raws: Timing[] = [];
   const logs: Timing[] = [];
+  // Warm-up with these very buffers (first touch, JIT), not measured.
+  rawAppend(path.join(root, 'raw.bin'), batches, Math.min(totalBytes, 64 * MiB));
+  await logAppend(path.join(root, 'append-warmup'), batches, Math.min(totalBytes, 64 * MiB));
   for (let r = 0; r < rounds; r++) {
-    raws.push(rawAppend(path.join(root, 'raw.bin'), batches, totalBytes));
+    // Alternate which goes first so neither always inherits the other's writeback.
+    if (r % 2 === 0) raws.push(rawAppend(path.join(root, 'raw.bin'), batches, totalBytes));
     logs.push(await logAppend(path.join(root, `append-${r}`), batches, totalBytes));
+    if (r % 2 === 1) raws.push(rawAppend(path.join(root, 'raw.bin'), batches, totalBytes));
   }
-  const m = (ts: Timing[]): Timing => ({ writeMbPerS: median(ts.map((t) => t.writeMbPerS)), durableMbPerS: median(ts.map((t) => t.durableMbPerS)) });
+  const m = (ts: Timing[]): Timing => ({
+    writeMbPerS: median(ts.map((t) => t.writeMbPerS)),
+    mbPerCpuS: median(ts.map((t) => t.mbPerCpuS)),
+    durableMbPerS: median(ts.map((t) => t.durableMbPerS)),
+  });
   const result = { raw: m(raws), log: m(logs), size };
   log(
     `append ${size} B batches: durable raw ${result.raw.durableMbPerS.toFixed(0)} MB/s, log ${result.log.durableMbPerS.toFixed(0)} MB/s; ` +
-      `page cache raw ${result.raw.writeMbPerS.toFixed(0)} MB/s, log ${result.log.writeMbPerS.toFixed(0)} MB/s`,
+      `page cache raw ${result.raw.writeMbPerS.toFixed(0)} MB/s, log ${result.log.writeMbPerS.toFixed(0)} MB/s; ` +
+      `per CPU-second raw ${result.raw.mbPerCpuS.toFixed(0)} MB, log ${result.log.mbPerCpuS.toFixed(0)} MB`,
   );
   return result;
 }
 
 async function main(): Promise<void> {
-  const rounds = SMOKE ? 1 : 5;
+  const rounds = SMOKE ? 2 : 6;
   // Warm up the JIT and the CRC path so the first measured round is not penalized.
   await logAppend(path.join(root, 'warmup'), makeBatches(16 * 1024, 1024, 8), 16 * MiB, 10);
   rawAppend(path.join(root, 'warmup.bin'), [Buffer.alloc(MiB)], 16 * MiB);
@@ -120,22 +140,30 @@ async function main(): Promise<void> {
     results[`raw_write_${name}_pagecache_mb_per_s`] = Math.round(r.raw.writeMbPerS);
     results[`append_${name}_batches_pagecache_mb_per_s`] = Math.round(r.log.writeMbPerS);
     results[`append_${name}_pagecache_ratio`] = +(r.log.writeMbPerS / r.raw.writeMbPerS).toFixed(3);
+    results[`raw_write_${name}_mb_per_cpu_s`] = Math.round(r.raw.mbPerCpuS);
+    results[`append_${name}_batches_mb_per_cpu_s`] = Math.round(r.log.mbPerCpuS);
+    results[`append_${name}_cpu_ratio`] = +(r.log.mbPerCpuS / r.raw.mbPerCpuS).toFixed(3);
   }
 
   // 2. 1,000 partitions vs one, 16 KiB batches, appends only (the per-partition overhead).
   const batches16 = makeBatches(16 * 1024, 1024, 8);
   const total = SMOKE ? 16 * MiB : 256 * MiB;
   const partitions = SMOKE ? 100 : 1000;
-  const ones: number[] = [];
-  const manys: number[] = [];
+  const ones: Timing[] = [];
+  const manys: Timing[] = [];
   for (let r = 0; r < rounds; r++) {
-    ones.push((await logAppend(path.join(root, `one-${r}`), batches16, total, 1)).writeMbPerS);
-    manys.push((await logAppend(path.join(root, `many-${r}`), batches16, total, partitions)).writeMbPerS);
+    ones.push(await logAppend(path.join(root, `one-${r}`), batches16, total, 1));
+    manys.push(await logAppend(path.join(root, `many-${r}`), batches16, total, partitions));
   }
-  results.append_1_partition_mb_per_s = Math.round(median(ones));
-  results[`append_${partitions}_partitions_mb_per_s`] = Math.round(median(manys));
-  results.partitions_ratio = +(median(manys) / median(ones)).toFixed(3);
-  log(`${partitions} partitions: ${Math.round(median(manys))} MB/s vs 1 partition ${results.append_1_partition_mb_per_s} MB/s`);
+  const one = median(ones.map((t) => t.writeMbPerS));
+  const many = median(manys.map((t) => t.writeMbPerS));
+  results.append_1_partition_mb_per_s = Math.round(one);
+  results[`append_${partitions}_partitions_mb_per_s`] = Math.round(many);
+  results.partitions_ratio = +(many / one).toFixed(3);
+  results.append_1_partition_mb_per_cpu_s = Math.round(median(ones.map((t) => t.mbPerCpuS)));
+  results[`append_${partitions}_partitions_mb_per_cpu_s`] = Math.round(median(manys.map((t) => t.mbPerCpuS)));
+  results.partitions_cpu_ratio = +(median(manys.map((t) => t.mbPerCpuS)) / median(ones.map((t) => t.mbPerCpuS))).toFixed(3);
+  log(`${partitions} partitions: ${Math.round(many)} MB/s vs 1 partition ${Math.round(one)} MB/s (per CPU-second ${results[`append_${partitions}_partitions_mb_per_cpu_s`]} vs ${results.append_1_partition_mb_per_cpu_s} MB)`);
 
   // 3. Random reads and crash recovery on one log.
   const dir = path.join(root, 'reads');
