@@ -62,8 +62,8 @@ describe('tributary produce / consume / records (real binary against a real brok
     expect(afterDelete.stdout).toBe('p1-b\n');
 
     const dirs = JSON.parse((await cli(['log-dirs', 'describe', '--topic', 'events', '--json'])).stdout);
-    expect(dirs.logDirs).toEqual([broker.logDir.path]);
-    expect(dirs.topics[0].partitions[1]).toEqual({ partition: 1, logStartOffset: second, logEndOffset: second + 2 });
+    expect(dirs.brokers).toEqual([{ nodeId: 1, logDirs: [broker.logDir.path] }]);
+    expect(dirs.topics[0].partitions[1]).toEqual({ partition: 1, leader: 1, logStartOffset: second, logEndOffset: second + 2 });
   });
 
   it('fails on one line for an unknown topic, an offset out of range and bad flags', async () => {

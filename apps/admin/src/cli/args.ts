@@ -47,6 +47,7 @@ export const COMMON_OPTIONS: OptionSpecs = {
 /** Flags of every command that talks to a broker. */
 export const CONNECTION_OPTIONS: OptionSpecs = {
   'bootstrap-server': { type: 'string', valueName: 'HOST:PORT', defaultText: '127.0.0.1:9290', description: 'The broker to connect to.' },
+  'api-timeout-ms': { type: 'string', valueName: 'MS', defaultText: '30000', description: 'How long a request to the cluster may take, retries included.' },
 };
 
 /**

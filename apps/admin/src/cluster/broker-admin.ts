@@ -1,17 +1,14 @@
+import { type AdminClient, type ItemResult, createAdminClient, createGrpcTransport, recordsBatchCodec } from '@tributary/client';
 import { TributaryError } from '@tributary/errors';
-import {
-  AlterConfigOp,
-  BrokerService,
-  ConfigResourceType,
-  ConfigSource,
-  LIST_OFFSETS_EARLIEST_TIMESTAMP,
-  LIST_OFFSETS_LATEST_TIMESTAMP,
-  type MetadataResponse,
-} from '@tributary/proto';
-import { type RpcClient, createRpcClient } from '@tributary/rpc';
+import { ConfigSource } from '@tributary/proto';
+import { cliLogger, cliScheduler } from './clients';
 
-/** How long an admin request may take (Kafka's default.api.timeout.ms is 60 s; a CLI user should hear back sooner). */
-export const ADMIN_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * How long one admin call may take, retries included (the admin client's
+ * default.api.timeout.ms). Kafka's 60 s is long for someone waiting at a
+ * prompt; `--api-timeout-ms` changes it.
+ */
+export const DEFAULT_API_TIMEOUT_MS = 30_000;
 
 export interface PartitionDescription {
   readonly partition: number;
@@ -20,7 +17,6 @@ export interface PartitionDescription {
   readonly leaderEpoch: number;
   readonly replicas: readonly number[];
   readonly isr: readonly number[];
-  readonly offline: readonly number[];
 }
 
 export interface TopicDescription {
@@ -41,7 +37,7 @@ export interface ConfigValue {
 }
 
 export interface ClusterDescription {
-  readonly clusterId: string;
+  readonly clusterId: string | null;
   readonly controllerId: number;
   readonly brokers: readonly { readonly nodeId: number; readonly host: string; readonly port: number; readonly rack: string | null }[];
 }
@@ -62,191 +58,138 @@ export interface ConfigChange {
 }
 
 /**
- * The admin operations the CLI needs, over the broker's native gRPC API
- * (`@tributary/rpc` with the generated `BrokerService`). Each method sends one
- * request and turns a per-topic or per-partition error code into a
- * TributaryError that names the topic, so callers see one failure, typed.
- * Request-level failures (unreachable broker, deadline) are the rpc client's
- * TributaryErrors: NETWORK_EXCEPTION, REQUEST_TIMED_OUT.
+ * The admin operations the CLI needs, one item at a time, over
+ * `@tributary/client`'s AdminClient (gRPC transport): it finds the broker to
+ * ask (partition leaders for DeleteRecords and ListOffsets, the broker itself
+ * for its configs) and retries retriable failures until the API timeout.
+ * Each method turns the client's per-item result into a value or a thrown
+ * TributaryError, so a command sees one typed failure.
  */
 export class BrokerAdmin {
-  private readonly rpc: RpcClient<typeof BrokerService>;
+  private readonly admin: AdminClient;
 
-  constructor(bootstrapServer: string, timeoutMs = ADMIN_REQUEST_TIMEOUT_MS) {
-    this.rpc = createRpcClient(bootstrapServer, { service: BrokerService, defaultDeadlineMs: timeoutMs });
+  constructor(
+    readonly bootstrapServer: string,
+    apiTimeoutMs = DEFAULT_API_TIMEOUT_MS,
+    debug = false,
+  ) {
+    this.admin = createAdminClient(
+      { 'bootstrap.servers': bootstrapServer, 'default.api.timeout.ms': apiTimeoutMs, 'request.timeout.ms': apiTimeoutMs },
+      { transport: createGrpcTransport(), codec: recordsBatchCodec, scheduler: cliScheduler, logger: cliLogger(debug) },
+    );
   }
 
-  close(): void {
-    this.rpc.close();
+  close(): Promise<void> {
+    return this.admin.close();
   }
 
-  /** Every topic (`names` null) or the named ones; a named topic that does not exist is UNKNOWN_TOPIC_OR_PARTITION. */
+  /** Every topic, internal ones included (`names` null), or the named ones; a missing one is UNKNOWN_TOPIC_OR_PARTITION. */
   async describeTopics(names: readonly string[] | null): Promise<TopicDescription[]> {
-    const response = await this.metadata(names);
-    return response.topics
-      .map((topic) => {
-        if (topic.errorCode !== 0) throw topicError(topic.errorCode, topic.name, topic.errorMessage);
-        return {
-          name: topic.name,
-          topicId: Buffer.from(topic.topicId).toString('base64url'),
-          isInternal: topic.isInternal,
-          partitions: topic.partitions
-            .map((p) => ({
-              partition: p.partitionIndex,
-              leader: p.leaderId,
-              leaderEpoch: p.leaderEpoch,
-              replicas: p.replicaNodes,
-              isr: p.isrNodes,
-              offline: p.offlineReplicas,
-            }))
-            .sort((a, b) => a.partition - b.partition),
-        };
+    const wanted = names ?? (await this.admin.listTopics({ listInternal: true }));
+    const results = await this.admin.describeTopics(wanted);
+    return results
+      .map((result) => {
+        const topic = valueOf(result, `topic '${result.name}'`, result.name);
+        return { name: topic.name, topicId: topic.topicId ?? '', isInternal: topic.isInternal, partitions: topic.partitions };
       })
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async describeCluster(): Promise<ClusterDescription> {
-    const response = await this.metadata([]);
-    return {
-      clusterId: response.clusterId,
-      controllerId: response.controllerId,
-      brokers: response.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null })),
-    };
+    const cluster = await this.admin.describeCluster();
+    return { clusterId: cluster.clusterId, controllerId: cluster.controllerId, brokers: cluster.nodes };
   }
 
-  async createTopic(topic: NewTopic): Promise<{ partitions: number; replicationFactor: number }> {
-    const response = await this.rpc.createTopics({
-      topics: [
-        {
-          name: topic.name,
-          numPartitions: topic.partitions,
-          replicationFactor: topic.replicationFactor,
-          assignments: [],
-          configs: topic.configs.map((c) => ({ name: c.key, value: c.value })),
-        },
-      ],
-      timeoutMs: ADMIN_REQUEST_TIMEOUT_MS,
-      validateOnly: false,
-    });
-    const result = single(response.topics, topic.name);
-    if (result.errorCode !== 0) throw topicError(result.errorCode, topic.name, result.errorMessage);
-    return { partitions: result.numPartitions, replicationFactor: result.replicationFactor };
+  async createTopic(topic: NewTopic): Promise<void> {
+    const [result] = await this.admin.createTopics([
+      {
+        name: topic.name,
+        ...(topic.partitions > 0 ? { numPartitions: topic.partitions } : {}),
+        ...(topic.replicationFactor > 0 ? { replicationFactor: topic.replicationFactor } : {}),
+        configs: Object.fromEntries(topic.configs.map((c) => [c.key, c.value])),
+      },
+    ]);
+    valueOf(result, `topic '${topic.name}'`, topic.name);
   }
 
   async deleteTopic(name: string): Promise<void> {
-    const response = await this.rpc.deleteTopics({ topicNames: [name], timeoutMs: ADMIN_REQUEST_TIMEOUT_MS });
-    const result = single(response.responses, name);
-    if (result.errorCode !== 0) throw topicError(result.errorCode, name, result.errorMessage);
+    const [result] = await this.admin.deleteTopics([name]);
+    valueOf(result, `topic '${name}'`, name);
   }
 
   /** Grows the topic to `count` partitions in total. */
   async createPartitions(name: string, count: number): Promise<void> {
-    const response = await this.rpc.createPartitions({ topics: [{ name, count, assignments: [] }], timeoutMs: ADMIN_REQUEST_TIMEOUT_MS, validateOnly: false });
-    const result = single(response.results, name);
-    if (result.errorCode !== 0) throw topicError(result.errorCode, name, result.errorMessage);
+    const [result] = await this.admin.createPartitions([{ name, count }]);
+    valueOf(result, `topic '${name}'`, name);
   }
 
-  /** Every config of a topic, or of a broker (`name` = node id, or '' for the broker answering). */
-  async describeConfigs(kind: 'topic' | 'broker', name: string): Promise<ConfigValue[]> {
-    const resourceType = kind === 'topic' ? ConfigResourceType.TOPIC : ConfigResourceType.BROKER;
-    const response = await this.rpc.describeConfigs({
-      resources: [{ resourceType, resourceName: name, configurationKeys: [] }],
-      includeSynonyms: false,
-      includeDocumentation: false,
-    });
-    const result = single(response.results, name);
-    if (result.errorCode !== 0) throw resourceError(result.errorCode, kind, name, result.errorMessage);
-    return result.configs
-      .map((c) => ({ name: c.name, value: c.value ?? null, source: ConfigSource[c.configSource] ?? String(c.configSource), readOnly: c.readOnly, sensitive: c.isSensitive }))
+  /** Every config of a topic, or of a broker (`nodeId`). */
+  async describeConfigs(resource: { readonly type: 'topic'; readonly name: string } | { readonly type: 'broker'; readonly nodeId: number }): Promise<ConfigValue[]> {
+    const [result] = await this.admin.describeConfigs([resource]);
+    const described = valueOf(result, resource.type === 'topic' ? `topic '${resource.name}'` : `broker ${resource.nodeId}`, resource.type === 'topic' ? resource.name : `broker ${resource.nodeId}`);
+    return described.configs
+      .map((c) => ({ name: c.name, value: c.value, source: ConfigSource[c.configSource] ?? String(c.configSource), readOnly: c.readOnly, sensitive: c.isSensitive }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async alterTopicConfigs(name: string, changes: readonly ConfigChange[]): Promise<void> {
-    const response = await this.rpc.incrementalAlterConfigs({
-      resources: [
-        {
-          resourceType: ConfigResourceType.TOPIC,
-          resourceName: name,
-          configs: changes.map((c) =>
-            c.value === null ? { name: c.name, configOperation: AlterConfigOp.DELETE } : { name: c.name, configOperation: AlterConfigOp.SET, value: c.value },
-          ),
-        },
-      ],
-      validateOnly: false,
-    });
-    const result = single(response.responses, name);
-    if (result.errorCode !== 0) throw resourceError(result.errorCode, 'topic', name, result.errorMessage);
+    const ops = changes.map((c) => (c.value === null ? { name: c.name, op: 'delete' as const } : { name: c.name, op: 'set' as const, value: c.value }));
+    const [result] = await this.admin.incrementalAlterConfigs([{ resource: { type: 'topic', name }, ops }]);
+    valueOf(result, `topic '${name}'`, name);
   }
 
   /** Deletes the records of a partition below `offset` (-1: the high watermark); resolves to the new log start offset. */
   async deleteRecordsBefore(topic: string, partition: number, offset: number): Promise<number> {
-    const response = await this.rpc.deleteRecords({ topics: [{ name: topic, partitions: [{ partitionIndex: partition, offset }] }], timeoutMs: ADMIN_REQUEST_TIMEOUT_MS });
-    const result = single(single(response.topics, topic).partitions, `${topic}-${partition}`);
-    if (result.errorCode !== 0) throw partitionError(result.errorCode, topic, partition, result.errorMessage);
-    return result.lowWatermark;
+    const [result] = await this.admin.deleteRecords([{ topic, partition, offset }]);
+    return valueOf(result, `partition ${topic}-${partition}`, `${topic}-${partition}`).lowWatermark;
   }
 
   /** The log start offset and log end offset of each partition. */
   async offsetRange(topic: string, partitions: readonly number[]): Promise<{ partition: number; logStartOffset: number; logEndOffset: number }[]> {
-    const [earliest, latest] = await Promise.all([
-      this.listOffsets(topic, partitions, LIST_OFFSETS_EARLIEST_TIMESTAMP),
-      this.listOffsets(topic, partitions, LIST_OFFSETS_LATEST_TIMESTAMP),
-    ]);
-    return partitions.map((partition, i) => ({ partition, logStartOffset: earliest[i], logEndOffset: latest[i] }));
+    const [earliest, latest] = await Promise.all(
+      (['earliest', 'latest'] as const).map((spec) => this.admin.listOffsets(partitions.map((partition) => ({ topic, partition, spec })))),
+    );
+    return partitions.map((partition, i) => ({
+      partition,
+      logStartOffset: offsetOf(earliest[i], topic, partition),
+      logEndOffset: offsetOf(latest[i], topic, partition),
+    }));
   }
-
-  private async listOffsets(topic: string, partitions: readonly number[], timestamp: number): Promise<number[]> {
-    const response = await this.rpc.listOffsets({
-      replicaId: -1,
-      isolationLevel: 0,
-      topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })) }],
-    });
-    const byPartition = new Map(single(response.topics, topic).partitions.map((p) => [p.partitionIndex, p]));
-    return partitions.map((partition) => {
-      const result = byPartition.get(partition);
-      if (result === undefined) throw new TributaryError('UNKNOWN_SERVER_ERROR', `the broker did not answer for ${topic}-${partition}`);
-      if (result.errorCode !== 0) throw partitionError(result.errorCode, topic, partition, result.errorMessage);
-      return result.offset;
-    });
-  }
-
-  private metadata(names: readonly string[] | null): Promise<MetadataResponse> {
-    return this.rpc.metadata({ topics: (names ?? []).map((name) => ({ name })), allTopics: names === null, allowAutoTopicCreation: false });
-  }
-}
-
-/** The one result a single-item request must carry. */
-function single<T>(results: readonly T[], what: string): T {
-  if (results.length !== 1) throw new TributaryError('UNKNOWN_SERVER_ERROR', `expected one result for ${what}, the broker sent ${results.length}`);
-  return results[0];
-}
-
-/** The broker's message, prefixed with what it is about unless it already names it; the code's description when empty. */
-function withReason(prefix: string, name: string, code: number, message: string): TributaryError {
-  const text = message || new TributaryError(code).message;
-  return new TributaryError(code, name !== '' && text.includes(name) ? text : `${prefix}: ${text}`);
-}
-
-function topicError(code: number, topic: string, message: string): TributaryError {
-  return withReason(`topic '${topic}'`, topic, code, message);
-}
-
-function partitionError(code: number, topic: string, partition: number, message: string): TributaryError {
-  return withReason(`partition ${topic}-${partition}`, `${topic}-${partition}`, code, message);
-}
-
-function resourceError(code: number, kind: string, name: string, message: string): TributaryError {
-  return withReason(name === '' ? kind : `${kind} '${name}'`, name, code, message);
 }
 
 /**
- * grpc-js describes an unreachable broker in several sentences ("No connection
- * established. Last error: Error: connect ECONNREFUSED … Resolution note: ");
- * the CLI says which broker and the system error, on one line.
+ * The value of a successful item, or its error, with `what` it is about in
+ * front unless the message already names `name` (the client's messages do
+ * not always say which topic).
+ */
+function valueOf<R extends ItemResult<object, object>>(result: R | undefined, what: string, name: string): Extract<R, { readonly ok: true }> {
+  if (result === undefined) throw new TributaryError('UNKNOWN_SERVER_ERROR', `${what}: no result`);
+  if (result.ok) return result as Extract<R, { readonly ok: true }>;
+  const { error } = result as Extract<R, { readonly ok: false }>;
+  // Some results carry only a code ("partition t-0"): add what the code means.
+  const detail = error.message.replace(what, '').replace(name, '').trim() === '' ? error.info.description : error.message;
+  const message = detail.includes(name) ? detail : `${what}: ${detail}`;
+  throw new TributaryError(error.code, message, { cause: error, retriable: error.retriable });
+}
+
+function offsetOf(found: { offset: number | null }, topic: string, partition: number): number {
+  if (found.offset === null) throw new TributaryError('UNKNOWN_SERVER_ERROR', `no offset found for ${topic}-${partition}`);
+  return found.offset;
+}
+
+/**
+ * What the client reports when the broker cannot be reached — grpc-js's
+ * multi-sentence "No connection established. Last error: … ECONNREFUSED …", or
+ * the admin client's "call to HOST:PORT (… Waiting for LB pick): timed out"
+ * once its retries ran out — said on one line: which broker, and the system
+ * error when there is one.
  */
 export function connectionFailure(target: string, error: unknown): unknown {
-  if (!(error instanceof TributaryError) || error.codeName !== 'NETWORK_EXCEPTION') return error;
-  const systemError = /\b(E[A-Z]{3,}|getaddrinfo [A-Z_]+)\b/.exec(error.message)?.[1];
-  const reason = systemError ?? error.message.split(/\.\s/)[0];
-  return new TributaryError('NETWORK_EXCEPTION', `cannot reach the broker at ${target}: ${reason}`, { cause: error });
+  if (!(error instanceof TributaryError) || (error.codeName !== 'NETWORK_EXCEPTION' && error.codeName !== 'REQUEST_TIMED_OUT')) return error;
+  const systemError = /\b(E[A-Z]{3,}|Name resolution failed)\b/.exec(error.message)?.[1];
+  if (systemError !== undefined) return new TributaryError(error.code, `cannot reach the broker at ${target}: ${systemError}`, { cause: error });
+  if (/No connection established|Waiting for LB pick|Timed out waiting for cluster metadata/.test(error.message)) {
+    return new TributaryError(error.code, `cannot reach the broker at ${target}: no connection before the API timeout (--api-timeout-ms)`, { cause: error });
+  }
+  return error;
 }

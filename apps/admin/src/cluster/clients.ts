@@ -31,7 +31,7 @@ export const cliScheduler: Scheduler = {
  * request that is retried) as multi-line warnings; the CLI reports what
  * finally failed on one line instead, and shows the rest only when debugging.
  */
-function cliLogger(debug: boolean): { warn(message: string, error?: unknown): void } {
+export function cliLogger(debug: boolean): { warn(message: string, error?: unknown): void } {
   return {
     warn: (message, error) => {
       if (debug) process.stderr.write(`[client] ${message}${error instanceof Error ? `: ${error.message}` : ''}\n`);

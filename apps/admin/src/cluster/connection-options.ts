@@ -1,5 +1,5 @@
-import { CONNECTION_OPTIONS, type ParsedOptions, parseHostPort, stringOption } from '../cli/args';
-import { BrokerAdmin, connectionFailure } from './broker-admin';
+import { CONNECTION_OPTIONS, type ParsedOptions, integerOption, parseHostPort, stringOption } from '../cli/args';
+import { BrokerAdmin, DEFAULT_API_TIMEOUT_MS, connectionFailure } from './broker-admin';
 
 /** The broker `npm start` runs: Tributary's native gRPC port on loopback. */
 export const DEFAULT_BOOTSTRAP_SERVER = '127.0.0.1:9290';
@@ -11,16 +11,21 @@ export function bootstrapServerOf(options: ParsedOptions): string {
   return server;
 }
 
-/** Runs `fn` with an admin connection to `--bootstrap-server`, closing it however `fn` ends. */
-export async function withAdmin<T>(options: ParsedOptions, fn: (admin: BrokerAdmin) => Promise<T>): Promise<T> {
+/** `--api-timeout-ms`: the bound of one request to the cluster, retries included. */
+export function apiTimeoutMsOf(options: ParsedOptions): number {
+  return integerOption(options, 'api-timeout-ms', DEFAULT_API_TIMEOUT_MS, { min: 1, max: 0x7fffffff });
+}
+
+/** Runs `fn` with an admin client for `--bootstrap-server`, closing it however `fn` ends. */
+export async function withAdmin<T>(options: ParsedOptions, fn: (admin: BrokerAdmin) => Promise<T>, debug = false): Promise<T> {
   const server = bootstrapServerOf(options);
-  const admin = new BrokerAdmin(server);
+  const admin = new BrokerAdmin(server, apiTimeoutMsOf(options), debug);
   try {
     return await fn(admin);
   } catch (error) {
     throw connectionFailure(server, error);
   } finally {
-    admin.close();
+    await admin.close().catch(() => undefined);
   }
 }
 

@@ -14,7 +14,7 @@ export const LOG_DIRS_LIMITATION =
 export const logDirsDescribeCommand: Command = {
   spec: {
     path: ['log-dirs', 'describe'],
-    summary: "Show the broker's log.dirs and each partition's log start and end offsets.",
+    summary: "Show each broker's log.dirs and each partition's leader and log start and end offsets.",
     positionals: [],
     options: {
       ...CONNECTION_OPTIONS,
@@ -26,31 +26,30 @@ export const logDirsDescribeCommand: Command = {
   async run(io, { options }) {
     const topicsWanted = options['topic'] as readonly string[] | undefined;
     const report = await withAdmin(options, async (admin) => {
-      const [cluster, brokerConfigs, topics] = await Promise.all([
-        admin.describeCluster(),
-        admin.describeConfigs('broker', ''),
-        admin.describeTopics(topicsWanted === undefined ? null : topicsWanted),
-      ]);
+      const [cluster, topics] = await Promise.all([admin.describeCluster(), admin.describeTopics(topicsWanted === undefined ? null : topicsWanted)]);
+      const brokers = await Promise.all(
+        cluster.brokers.map(async (broker) => {
+          const configs = await admin.describeConfigs({ type: 'broker', nodeId: broker.nodeId });
+          const logDirs = (configs.find((c) => c.name === 'log.dirs')?.value ?? '').split(',').filter((d) => d !== '');
+          return { nodeId: broker.nodeId, logDirs };
+        }),
+      );
       const partitions = await Promise.all(
         topics.map(async (topic) => ({
           topic: topic.name,
-          partitions: await admin.offsetRange(
-            topic.name,
-            topic.partitions.map((p) => p.partition),
-          ),
+          partitions: (await admin.offsetRange(topic.name, topic.partitions.map((p) => p.partition))).map((range, i) => ({ ...range, leader: topic.partitions[i].leader })),
         })),
       );
-      const logDirs = (brokerConfigs.find((c) => c.name === 'log.dirs')?.value ?? '').split(',').filter((d) => d !== '');
-      return { brokers: cluster.brokers.map((b) => b.nodeId), logDirs, topics: partitions };
+      return { brokers, topics: partitions };
     });
     if (booleanOption(options, 'json')) {
       io.stdout.write(jsonLine({ ...report, missing: LOG_DIRS_LIMITATION }));
       return 0;
     }
-    io.stdout.write(`Broker ${report.brokers.join(',')} log.dirs: ${report.logDirs.join(', ')}\n`);
+    for (const broker of report.brokers) io.stdout.write(`Broker ${broker.nodeId} log.dirs: ${broker.logDirs.join(', ')}\n`);
     for (const topic of report.topics) {
       for (const p of topic.partitions) {
-        io.stdout.write(`\t${topic.topic}-${p.partition}\tlogStartOffset: ${p.logStartOffset}\tlogEndOffset: ${p.logEndOffset}\n`);
+        io.stdout.write(`\t${topic.topic}-${p.partition}\tleader: ${p.leader}\tlogStartOffset: ${p.logStartOffset}\tlogEndOffset: ${p.logEndOffset}\n`);
       }
     }
     io.stderr.write(`note: ${LOG_DIRS_LIMITATION}\n`);

@@ -1,3 +1,4 @@
+import { TributaryError } from '@tributary/errors';
 import { CONNECTION_OPTIONS, booleanOption, requiredIntegerOption } from '../cli/args';
 import type { Command } from '../cli/command';
 import { withAdmin } from '../cluster/connection-options';
@@ -19,7 +20,14 @@ export const recordsDeleteBeforeCommand: Command = {
   async run(io, { positionals: [topic], options }) {
     const partition = requiredIntegerOption(options, 'partition', { min: 0, max: 0x7fffffff });
     const offset = requiredIntegerOption(options, 'offset', { min: -1 });
-    const lowWatermark = await withAdmin(options, (admin) => admin.deleteRecordsBefore(topic, partition, offset));
+    const lowWatermark = await withAdmin(options, async (admin) => {
+      // The admin client waits (until the API timeout) for a leader of a partition it does not know; a missing one is an error now.
+      const [description] = await admin.describeTopics([topic]);
+      if (!description.partitions.some((p) => p.partition === partition)) {
+        throw new TributaryError('UNKNOWN_TOPIC_OR_PARTITION', `topic '${topic}' has no partition ${partition}`);
+      }
+      return admin.deleteRecordsBefore(topic, partition, offset);
+    });
     io.stdout.write(booleanOption(options, 'json') ? jsonLine({ topic, partition, lowWatermark }) : `Partition ${topic}-${partition}: low watermark ${lowWatermark}\n`);
     return 0;
   },

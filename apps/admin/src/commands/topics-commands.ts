@@ -1,3 +1,4 @@
+import { TributaryError } from '@tributary/errors';
 import { CONNECTION_OPTIONS, booleanOption, integerOption, listOption, parseKeyValues, requiredIntegerOption } from '../cli/args';
 import type { Command, OutputStream } from '../cli/command';
 import { UsageError } from '../cli/usage-error';
@@ -33,7 +34,7 @@ export const topicsCreateCommand: Command = {
       try {
         await admin.createTopic({ name, partitions, replicationFactor, configs });
       } catch (error) {
-        if (booleanOption(options, 'if-not-exists') && (error as { codeName?: string }).codeName === 'TOPIC_ALREADY_EXISTS') return 0;
+        if (booleanOption(options, 'if-not-exists') && error instanceof TributaryError && error.codeName === 'TOPIC_ALREADY_EXISTS') return 0;
         throw error;
       }
       io.stdout.write(`Created topic ${name}.\n`);
@@ -73,7 +74,7 @@ export const topicsDescribeCommand: Command = {
       const topics = await admin.describeTopics(positionals.length > 0 ? positionals : null);
       return Promise.all(
         topics.map(async (topic) => {
-          const configs = await admin.describeConfigs('topic', topic.name);
+          const configs = await admin.describeConfigs({ type: 'topic', name: topic.name });
           return { topic, configs: configs.filter((c) => allConfigs || c.source === 'DYNAMIC_TOPIC_CONFIG') };
         }),
       );
@@ -93,8 +94,7 @@ export function writeTopicDescription(out: OutputStream, topic: TopicDescription
   const configText = configs.map((c) => `${c.name}=${c.sensitive ? '(sensitive)' : (c.value ?? '')}`).join(',');
   out.write(`Topic: ${topic.name}\tTopicId: ${topic.topicId}\tPartitionCount: ${topic.partitions.length}\tReplicationFactor: ${replicationFactor}\tConfigs: ${configText}\n`);
   for (const p of topic.partitions) {
-    const offline = p.offline.length > 0 ? `\tOffline: ${p.offline.join(',')}` : '';
-    out.write(`\tTopic: ${topic.name}\tPartition: ${p.partition}\tLeader: ${p.leader < 0 ? 'none' : p.leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}${offline}\n`);
+    out.write(`\tTopic: ${topic.name}\tPartition: ${p.partition}\tLeader: ${p.leader < 0 ? 'none' : p.leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}\n`);
   }
 }
 
