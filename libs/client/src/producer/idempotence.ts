@@ -4,40 +4,98 @@ import type { ProducerBatch } from './producer-batch';
 /** Sequence numbers are int32 and wrap to 0, as Kafka's. */
 const MAX_SEQUENCE = 2147483647;
 
+/** How many recent batches per producer and partition a broker remembers to answer resends as duplicates. */
+export const BROKER_DUPLICATE_WINDOW = 5;
+
+/** Answers that prove the broker did not write the batch (it refused it before appending). */
+const NOT_WRITTEN: ReadonlySet<number> = new Set([
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.NOT_ENOUGH_REPLICAS,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+  ErrorCode.INVALID_PRODUCER_EPOCH,
+  ErrorCode.UNKNOWN_PRODUCER_ID,
+  ErrorCode.PRODUCER_FENCED,
+  ErrorCode.MESSAGE_TOO_LARGE,
+  ErrorCode.RECORD_LIST_TOO_LARGE,
+  ErrorCode.INVALID_RECORD,
+  ErrorCode.CORRUPT_MESSAGE,
+  ErrorCode.INVALID_TIMESTAMP,
+  ErrorCode.INVALID_REQUIRED_ACKS,
+  ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+  ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+  ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+  ErrorCode.THROTTLING_QUOTA_EXCEEDED,
+]);
+
 export type SequenceErrorAction = 'retry' | 'fail';
 
 /**
  * The idempotent producer's state (the non-transactional part of Kafka's
- * TransactionManager): producer id and epoch, the next sequence per partition,
- * the batches in flight per partition, and whether the epoch must be bumped
- * (after a sequence gap) before more batches are sent.
+ * TransactionManager): producer id and epoch, the next sequence per
+ * partition, the batches in flight, and whether the epoch must be bumped.
  *
- * Ordering rule (Kafka's): a batch that already has a sequence is a retry and
- * is sent only when nothing else of its partition is in flight, so retries go
- * one at a time and in sequence order; new batches get the next sequence.
+ * Rules, per partition:
+ * - A batch gets its sequence when first drained and keeps it on every resend.
+ * - A resend (a batch with a sequence) goes only when nothing else of its
+ *   partition is in flight, so resends go one at a time, in sequence order.
+ * - The duplicate window: at most BROKER_DUPLICATE_WINDOW batches are sent
+ *   from the oldest unacknowledged one on. A resent batch that was written
+ *   is then still among the broker's last five and is answered as a
+ *   duplicate. Kafka gets this from in-order connections and
+ *   max.in.flight ≤ 5; gRPC calls are multiplexed, so it is counted here.
+ * - An epoch bump (after a sequence gap) waits until nothing is in flight and
+ *   every batch that may have been written is resolved in the old epoch
+ *   (acknowledged or duplicate, or refused as out of order, which the window
+ *   makes proof that it was not written): a batch of unknown outcome resent
+ *   in a new epoch could be written twice.
  */
 export class IdempotenceState {
   producerId = -1;
   producerEpoch = -1;
-  /** Set after a sequence gap: sends stop until in-flight batches are done and the epoch is bumped. */
+  /** Set after a sequence gap: the epoch is bumped (KIP-360) once the old epoch's batches are resolved. */
   epochBumpRequired = false;
   private readonly nextSequence = new Map<string, number>();
   private readonly lastAckedSequence = new Map<string, number>();
   private readonly inFlight = new Map<string, ProducerBatch[]>();
+  /** Per partition: the batches sent from the oldest unfinished one on, in sequence order. */
+  private readonly windows = new Map<string, ProducerBatch[]>();
 
   get hasProducerId(): boolean {
     return this.producerId >= 0;
-  }
-
-  /** True when the producer must (re)initialise its id before sending. */
-  get needsProducerId(): boolean {
-    return !this.hasProducerId || this.epochBumpRequired;
   }
 
   get inFlightCount(): number {
     let n = 0;
     for (const batches of this.inFlight.values()) n += batches.length;
     return n;
+  }
+
+  /**
+   * True when the epoch can be bumped now: nothing in flight, nothing of
+   * unknown outcome left in this epoch. `queued` is in partition queue order
+   * (sequence order for sequenced batches).
+   */
+  readyToBump(queued: readonly ProducerBatch[]): boolean {
+    if (!this.epochBumpRequired) return false;
+    this.settleUnwritable(queued);
+    return this.inFlightCount === 0 && !queued.some((b) => b.maybeWritten && this.isCurrent(b));
+  }
+
+  /**
+   * A broker writes a partition's sequences only in order, so a batch queued
+   * behind one that was certainly not written was not written either.
+   */
+  private settleUnwritable(queued: readonly ProducerBatch[]): void {
+    const refused = new Set<string>();
+    for (const batch of queued) {
+      if (!batch.hasSequence || !this.isCurrent(batch)) continue;
+      if (refused.has(batch.key)) batch.maybeWritten = false;
+      else if (!batch.maybeWritten) refused.add(batch.key);
+    }
   }
 
   /** Applies a new id/epoch: every partition's sequence restarts at 0. */
@@ -47,16 +105,23 @@ export class IdempotenceState {
     this.epochBumpRequired = false;
     this.nextSequence.clear();
     this.lastAckedSequence.clear();
+    this.windows.clear();
   }
 
   /** May the first queued batch of its partition be drained now? */
   canDrain(batch: ProducerBatch): boolean {
-    if (this.needsProducerId) return false;
-    if (batch.hasSequence && (batch.producerId !== this.producerId || batch.producerEpoch !== this.producerEpoch)) {
-      // Sequenced under an older epoch: it gets a fresh sequence in the new one.
+    if (!this.hasProducerId) return false;
+    const inFlight = this.inFlight.get(batch.key)?.length ?? 0;
+    if (this.epochBumpRequired) {
+      // Only resolving batches of unknown outcome, in the epoch they were written with.
+      return batch.maybeWritten && this.isCurrent(batch) && inFlight === 0;
+    }
+    if (batch.hasSequence && !this.isCurrent(batch)) {
+      // Sequenced in an older epoch and known not written: it gets a fresh sequence in this one.
       batch.resetProducerState();
     }
-    return !batch.hasSequence || (this.inFlight.get(batch.key)?.length ?? 0) === 0;
+    if (batch.hasSequence) return inFlight === 0;
+    return (this.windows.get(batch.key)?.length ?? 0) < BROKER_DUPLICATE_WINDOW;
   }
 
   /** Gives a drained batch its sequence (first send only) and tracks it as in flight. */
@@ -65,6 +130,9 @@ export class IdempotenceState {
       const sequence = this.nextSequence.get(batch.key) ?? 0;
       batch.setProducerState(this.producerId, this.producerEpoch, sequence);
       this.nextSequence.set(batch.key, (sequence + batch.recordCount) % (MAX_SEQUENCE + 1));
+      const window = this.windows.get(batch.key) ?? [];
+      window.push(batch);
+      this.windows.set(batch.key, window);
     }
     const list = this.inFlight.get(batch.key) ?? [];
     list.push(batch);
@@ -82,31 +150,46 @@ export class IdempotenceState {
   }
 
   onAcknowledged(batch: ProducerBatch): void {
-    if (batch.producerEpoch !== this.producerEpoch || batch.producerId !== this.producerId) return;
+    batch.maybeWritten = false;
+    if (!this.isCurrent(batch)) return;
     const last = batch.baseSequence + batch.recordCount - 1;
     this.lastAckedSequence.set(batch.key, Math.max(this.lastAckedSequence.get(batch.key) ?? -1, last));
   }
 
-  /**
-   * A sequenced batch failed for good: the partition now has a sequence gap,
-   * so the epoch is bumped (KIP-360) before anything else is sent.
-   */
+  /** A sequenced batch failed for good: its partition has a gap, so the epoch must be bumped (KIP-360). */
   onFailed(batch: ProducerBatch): void {
-    if (batch.hasSequence && batch.producerEpoch === this.producerEpoch) this.epochBumpRequired = true;
+    if (batch.hasSequence && this.isCurrent(batch)) this.epochBumpRequired = true;
+  }
+
+  /** A finished (acknowledged or failed) batch leaves its partition's window once everything before it has. */
+  onFinished(batch: ProducerBatch): void {
+    const window = this.windows.get(batch.key);
+    while (window && window.length > 0 && window[0].state === 'done') window.shift();
   }
 
   /**
-   * What to do with a batch the broker answered with a sequence or producer
-   * error: OUT_OF_ORDER_SEQUENCE_NUMBER is retried when an earlier batch of
-   * the partition is unresolved (the broker is waiting for it), and is a real
-   * gap otherwise; UNKNOWN_PRODUCER_ID (the broker lost our state) bumps the
-   * epoch and retries; INVALID_PRODUCER_EPOCH fails the batch.
+   * Notes a failed attempt that will be retried: an answer that does not
+   * prove the batch was refused makes its outcome unknown until resolved; an
+   * OUT_OF_ORDER answer (within the window) proves it was not written.
+   */
+  onRetry(batch: ProducerBatch, errorCode: number): void {
+    if (errorCode === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && this.isCurrent(batch)) batch.maybeWritten = false;
+    else if (!NOT_WRITTEN.has(errorCode)) batch.maybeWritten = true;
+  }
+
+  /**
+   * What to do with a sequence or producer error (Kafka ≥ 2.5): every
+   * OUT_OF_ORDER_SEQUENCE_NUMBER is retried; when the batch was the next the
+   * partition expected, the broker has a real gap and the epoch is bumped
+   * first. UNKNOWN_PRODUCER_ID (the broker lost our state) bumps and retries.
+   * INVALID_PRODUCER_EPOCH fails the batch.
    */
   classify(batch: ProducerBatch, errorCode: number): SequenceErrorAction | undefined {
     switch (errorCode) {
       case ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER: {
         const expected = (this.lastAckedSequence.get(batch.key) ?? -1) + 1;
-        return batch.producerEpoch === this.producerEpoch && batch.baseSequence !== expected ? 'retry' : 'fail';
+        if (this.isCurrent(batch) && batch.baseSequence === expected && !batch.maybeWritten) this.epochBumpRequired = true;
+        return 'retry';
       }
       case ErrorCode.UNKNOWN_PRODUCER_ID:
         this.epochBumpRequired = true;
@@ -116,5 +199,9 @@ export class IdempotenceState {
       default:
         return undefined;
     }
+  }
+
+  private isCurrent(batch: ProducerBatch): boolean {
+    return batch.producerId === this.producerId && batch.producerEpoch === this.producerEpoch;
   }
 }

@@ -36,6 +36,8 @@ export class ProducerBatch {
   producerId = -1;
   producerEpoch = -1;
   baseSequence = -1;
+  /** A failed attempt may have been written (ack lost, timeout): resend only in the same epoch until resolved. */
+  maybeWritten = false;
   /** The encoded bytes, kept across retries while the producer state is unchanged. */
   encoded: Uint8Array | undefined;
 

@@ -276,13 +276,49 @@ describe('Producer: idempotence', () => {
     expect(cluster.requestsOf('initProducerId')).toHaveLength(2);
   });
 
-  it('fails a batch on OUT_OF_ORDER_SEQUENCE_NUMBER when it was the next expected one', async () => {
+  it('on OUT_OF_ORDER_SEQUENCE_NUMBER for the next expected batch, bumps the epoch and resends it from sequence 0 (KIP-360)', async () => {
     const { producer, advance, cluster } = setup({ 'linger.ms': 0 });
-    await advance(0);
+    await Promise.all([producer.send({ topic: 't', partition: 0, value: 'first' }), advance(1)]);
     cluster.failProduce('t', 0, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, 1);
-    const send = track(producer.send({ topic: 't', partition: 0, value: 'v' }));
-    await advance(10);
-    expect(send.error?.codeName).toBe('OUT_OF_ORDER_SEQUENCE_NUMBER');
+    const send = track(producer.send({ topic: 't', partition: 0, value: 'second' }));
+    await advance(500, 10);
+    expect(send.value?.offset).toBe(1);
+    expect(cluster.batchHeaders('t', 0).map((h) => [h.producerEpoch, h.baseSequence])).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+  });
+
+  it('sends at most five batches of a partition from the oldest unacknowledged one, so its resend is still a duplicate', async () => {
+    const { producer, advance, cluster, produceRequests } = setup({ 'linger.ms': 0, 'request.timeout.ms': 300, 'batch.size': 80 }, { tracing: false });
+    await advance(0);
+    // The first batch is written but its answer is lost; gRPC lets later batches through meanwhile.
+    cluster.hangNext('produce', 1, { afterProcessing: true });
+    const sends: ReturnType<typeof track<unknown>>[] = [];
+    for (let i = 0; i < 8; i++) {
+      sends.push(track(producer.send({ topic: 't', partition: 0, value: `r${i}-${'x'.repeat(20)}` })));
+      await advance(1);
+    }
+    // Batches 1-4 went out behind it; 5-7 wait until the first one is resolved.
+    expect(produceRequests()).toHaveLength(5);
+    await advance(1000, 10);
+    expect(sends.every((s) => s.value !== undefined)).toBe(true);
+    expect(cluster.records('t', 0).map((r) => r.value?.slice(0, 2))).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
+  });
+
+  it('never resends a batch of unknown outcome under a new epoch: it is resolved in its own epoch first', async () => {
+    const { producer, advance, cluster } = setup({ 'linger.ms': 0, 'max.in.flight.requests.per.connection': 5, 'batch.size': 100 }, { partitions: 2 });
+    await advance(0);
+    // t-1's batch is written but its ack is lost; t-0's batch fails for good: a gap, so the epoch must be bumped.
+    cluster.failProduce('t', 1, ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, 1, true);
+    cluster.failProduce('t', 0, ErrorCode.INVALID_RECORD, 1);
+    const lost = track(producer.send({ topic: 't', partition: 1, value: 'written-once' }));
+    const bad = track(producer.send({ topic: 't', partition: 0, value: 'bad' }));
+    await advance(1000, 10);
+    expect(bad.error?.codeName).toBe('INVALID_RECORD');
+    expect(lost.value?.offset).toBe(0);
+    expect(cluster.records('t', 1).map((r) => r.value)).toEqual(['written-once']);
+    expect(producer.metrics().producerEpoch).toBe(1);
   });
 
   it('fails a batch answered INVALID_PRODUCER_EPOCH and re-initialises before sending more', async () => {

@@ -85,7 +85,9 @@ export class RecordAccumulator {
         unknownLeaderTopics.add(first.tp.topic);
         continue;
       }
-      if (readyNodes.has(leader.nodeId) || isMuted(key)) continue;
+      if (isMuted(key)) continue;
+      // Every partition's deadline counts, even on a node already ready: the
+      // drain may hold that node's ready partition back (idempotence rules).
       if (first.attempts > 0 && first.retryAtMs > nowMs) {
         nextReadyCheckDelayMs = Math.min(nextReadyCheckDelayMs, first.retryAtMs - nowMs);
         continue;

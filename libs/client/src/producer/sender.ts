@@ -118,8 +118,10 @@ export class Sender {
       return;
     }
     let nextDelayMs = accumulator.nextExpiryDelayMs(now);
-    if (idempotence?.needsProducerId) {
+    if (idempotence && !idempotence.hasProducerId) {
       if (idempotence.inFlightCount === 0) this.initProducerId(now);
+    } else if (idempotence?.readyToBump(accumulator.queuedBatches())) {
+      this.initProducerId(now);
     } else {
       const ready = accumulator.ready(metadata.cluster, now, (key) => this.muted.has(key));
       if (ready.unknownLeaderTopics.size > 0) {
@@ -243,6 +245,7 @@ export class Sender {
       return;
     }
     const error = new TributaryError(errorCode, message, retriable === undefined ? {} : { retriable });
+    idempotence?.onRetry(batch, errorCode);
     const action = idempotence?.classify(batch, errorCode);
     const now = scheduler.monotonicMs();
     const canRetry =
@@ -260,6 +263,7 @@ export class Sender {
   private completeBatch(batch: ProducerBatch, baseOffset: number, logAppendTimeMs: number): void {
     this.inFlightBatches.delete(batch);
     batch.complete({ baseOffset, logAppendTimeMs });
+    this.options.idempotence?.onFinished(batch);
     this.options.accumulator.deallocate(batch);
   }
 
@@ -267,6 +271,7 @@ export class Sender {
     this.inFlightBatches.delete(batch);
     this.options.idempotence?.onFailed(batch);
     batch.fail(error);
+    this.options.idempotence?.onFinished(batch);
     this.options.accumulator.deallocate(batch);
   }
 
@@ -280,6 +285,7 @@ export class Sender {
     }
     const { transport, scheduler, config, metadata, bootstrap, prng } = this.options;
     const bump = idempotence.hasProducerId;
+    this.initInFlight = true;
     const nodes = metadata.cluster.nodes();
     const candidates: readonly NodeTarget[] = nodes.length > 0 ? nodes : bootstrap;
     const target = candidates[this.nextInitNode++ % candidates.length];
@@ -290,7 +296,6 @@ export class Sender {
       producerId: bump ? idempotence.producerId : -1,
       producerEpoch: bump ? idempotence.producerEpoch : -1,
     };
-    this.initInFlight = true;
     const retry = (error: TributaryError): void => {
       this.initFailures++;
       this.initRetryAtMs = scheduler.monotonicMs() + backoffMs(this.initFailures - 1, config['retry.backoff.ms'], config['retry.backoff.max.ms'], prng);

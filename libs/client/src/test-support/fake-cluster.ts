@@ -70,7 +70,7 @@ export interface RecordedRequest {
 
 type Fault =
   | { readonly kind: 'reject'; readonly error: TributaryError }
-  | { readonly kind: 'hang' }
+  | { readonly kind: 'hang'; readonly afterProcessing: boolean }
   | { readonly kind: 'partition-error'; readonly code: number; readonly append: boolean };
 
 interface Held {
@@ -138,9 +138,13 @@ export class FakeCluster implements ClientTransport {
     this.addFault(api, { kind: 'reject', error }, times);
   }
 
-  /** The next `times` calls of `api` never answer (the client's request timeout must fire). */
-  hangNext(api: ApiName, times = 1): void {
-    this.addFault(api, { kind: 'hang' }, times);
+  /**
+   * The next `times` calls of `api` never answer (the client's request timeout
+   * must fire); with `afterProcessing` the broker does the work first (e.g.
+   * appends the batch) and only the answer is lost.
+   */
+  hangNext(api: ApiName, times = 1, options: { afterProcessing?: boolean } = {}): void {
+    this.addFault(api, { kind: 'hang', afterProcessing: options.afterProcessing ?? false }, times);
   }
 
   /** Reported as the partition's aborted transactions in every fetch answer (read_committed tests). */
@@ -431,7 +435,10 @@ export class FakeCluster implements ClientTransport {
     this.requests.push({ api, target, request, atMs: this.scheduler.monotonicMs() });
     if (this.closed) return Promise.reject(new TributaryError('NETWORK_EXCEPTION', 'transport closed'));
     const fault = this.takeFault(api);
-    if (fault?.kind === 'hang') return new Promise<T>(() => undefined);
+    if (fault?.kind === 'hang') {
+      if (fault.afterProcessing) respond();
+      return new Promise<T>(() => undefined);
+    }
     return new Promise<T>((resolve, reject) => {
       const deliver = (): void => {
         if (fault?.kind === 'reject') {
@@ -467,7 +474,7 @@ export class FakeCluster implements ClientTransport {
     return { ...base, ...result, logStartOffset: log.logStartOffset };
   }
 
-  /** Appends with Kafka's idempotent-producer checks. */
+  /** Appends with Kafka's idempotent-producer checks: epoch fencing, sequence continuity, duplicates of the last five batches. */
   private appendChecked(log: PartitionLog, bytes: Buffer): { errorCode: number; baseOffset: number } {
     const [{ header }] = [...iterateBatches(bytes, { verifyCrc: true })];
     const { producerId, producerEpoch, baseSequence } = header;
@@ -476,8 +483,8 @@ export class FakeCluster implements ClientTransport {
       const entry = log.producers.get(producerId);
       if (entry && producerEpoch < entry.epoch) return { errorCode: ErrorCode.INVALID_PRODUCER_EPOCH, baseOffset: -1 };
       if (!entry || producerEpoch > entry.epoch) {
-        if (baseSequence !== 0 && entry) return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 };
-        if (baseSequence !== 0 && !entry) return { errorCode: ErrorCode.UNKNOWN_PRODUCER_ID, baseOffset: -1 };
+        // A producer's first batch in an epoch starts at sequence 0 (as Kafka's broker checks).
+        if (baseSequence !== 0) return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 };
       } else {
         const duplicate = entry.recent.find((r) => r.firstSeq === baseSequence && r.lastSeq === lastSeq);
         if (duplicate) return { errorCode: ErrorCode.DUPLICATE_SEQUENCE_NUMBER, baseOffset: duplicate.baseOffset };
