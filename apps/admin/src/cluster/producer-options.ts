@@ -1,5 +1,6 @@
 import { type OptionSpecs, type ParsedOptions, choiceOption, integerOption, listOption, parseKeyValues, stringOption } from '../cli/args';
 import { UsageError } from '../cli/usage-error';
+import { apiTimeoutMsOf } from './connection-options';
 
 export const COMPRESSION_CHOICES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type CompressionChoice = (typeof COMPRESSION_CHOICES)[number];
@@ -14,16 +15,13 @@ export const PRODUCER_OPTIONS: OptionSpecs = {
   'producer-property': { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'Any other producer config, e.g. max.in.flight.requests.per.connection=1.' },
 };
 
-/** How long `send` may wait for metadata or buffer space before the record fails (max.block.ms; Kafka's 60 s is long for a CLI). */
-export const CLI_MAX_BLOCK_MS = 15_000;
-
 /**
  * The producer config the flags ask for. `acks` accepts Kafka's words;
  * idempotence is only set when asked for, so the client's rule applies
  * (on by default, silently off with acks 0 or 1, an error when explicitly
  * on with acks 0 or 1).
  */
-export function producerConfigOf(options: ParsedOptions, bootstrapServer: string, extra: Readonly<Record<string, string>> = {}): Record<string, string | number | boolean> {
+export function producerConfigOf(options: ParsedOptions, bootstrapServer: string): Record<string, string | number | boolean> {
   const acks = choiceOption(options, 'acks', ['0', '1', 'all', '-1'], 'all');
   const config: Record<string, string | number | boolean> = {
     'bootstrap.servers': bootstrapServer,
@@ -31,8 +29,8 @@ export function producerConfigOf(options: ParsedOptions, bootstrapServer: string
     'compression.type': choiceOption(options, 'compression', COMPRESSION_CHOICES, 'none'),
     'batch.size': integerOption(options, 'batch-size', 16384, { min: 0 }),
     'linger.ms': integerOption(options, 'linger-ms', 5, { min: 0 }),
-    'max.block.ms': CLI_MAX_BLOCK_MS,
-    ...extra,
+    // How long a send may wait for metadata or buffer space: the CLI's one bound on waiting for the cluster.
+    'max.block.ms': apiTimeoutMsOf(options),
   };
   const idempotence = stringOption(options, 'idempotence');
   if (idempotence !== undefined) {
