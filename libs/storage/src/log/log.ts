@@ -434,13 +434,18 @@ export class Log {
 
   private newSegment(baseOffset: number, state: 'live' | 'cleaned' = 'live'): LogSegment {
     const config = this.configValue;
-    const jitter = config.segmentJitterMs > 0 ? Math.floor(this.prng.next() * Math.min(config.segmentJitterMs, config.segmentMs)) : 0;
     const segment = LogSegment.create(this.env, this.dir, baseOffset, state, this.scheduler.nowMs(), {
       indexBytes: config.segmentIndexBytes,
-      rollJitterMs: jitter,
+      rollJitterMs: this.drawJitter(),
     });
     if (state === 'live') this.dirDirty = true;
     return segment;
+  }
+
+  /** A segment's share of segment.jitter.ms, in [0, min(jitter, segment.ms)). */
+  private drawJitter(): number {
+    const { segmentJitterMs, segmentMs } = this.configValue;
+    return segmentJitterMs > 0 ? Math.floor(this.prng.next() * Math.min(segmentJitterMs, segmentMs)) : 0;
   }
 
   // ================================================================ flush
@@ -1167,10 +1172,11 @@ export class Log {
       }
     }
     const shape = { indexBytes: this.configValue.segmentIndexBytes, rollJitterMs: 0 };
-    this.segmentList = logBases.map((base) => {
+    const lastShape = { ...shape, rollJitterMs: this.drawJitter() };
+    this.segmentList = logBases.map((base, i) => {
       const p = path.join(dir, `${String(base).padStart(20, '0')}.log`);
       const st = disk.stat(p);
-      return LogSegment.existing(this.env, dir, base, 'live', st?.size ?? 0, st?.mtimeMs ?? this.scheduler.nowMs(), shape);
+      return LogSegment.existing(this.env, dir, base, 'live', st?.size ?? 0, st?.mtimeMs ?? this.scheduler.nowMs(), i === logBases.length - 1 ? lastShape : shape);
     });
     this.snapshots = new ProducerSnapshots(disk, dir, ProducerSnapshots.offsetsIn(names));
 
@@ -1303,12 +1309,16 @@ export class Log {
     this.loadReport.rebuiltEpochCache = true;
     for (let i = from; i < to; i++) {
       const segment = this.segmentList[i];
-      let batch = segment.translateOffset(segment.baseOffset);
-      let position = 0;
-      while (batch) {
-        this.epochCache.assign(batch.partitionLeaderEpoch, batch.baseOffset);
-        position = batch.position + batch.size;
-        batch = segment.translateOffset(batch.lastOffset + 1, position);
+      try {
+        let batch = segment.translateOffset(segment.baseOffset);
+        while (batch) {
+          this.epochCache.assign(batch.partitionLeaderEpoch, batch.baseOffset);
+          batch = segment.translateOffset(batch.lastOffset + 1, batch.position + batch.size);
+        }
+      } catch (error) {
+        if (!(error instanceof TributaryError)) throw error;
+        // A damaged closed segment: its reads will report CORRUPT_MESSAGE; the epochs of what follows still count.
+        this.logger.warn(`${this.name}: leader epochs of segment ${segment.baseOffset} could not be read: ${error.message}`);
       }
     }
     this.epochDirty = true;

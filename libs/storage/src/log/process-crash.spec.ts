@@ -28,7 +28,9 @@ let root: string;
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-crash-'));
-  bundle = path.join(root, 'crash-child.cjs');
+  // Inside the workspace, so the child resolves npm packages from its node_modules.
+  fs.mkdirSync(path.join(workspace, 'tmp'), { recursive: true });
+  bundle = path.join(fs.mkdtempSync(path.join(workspace, 'tmp', 'storage-crash-child-')), 'crash-child.cjs');
   await build({
     entryPoints: [path.join(__dirname, '../test-support/crash-child.ts')],
     outfile: bundle,
@@ -39,13 +41,13 @@ beforeAll(async () => {
     packages: 'external',
     tsconfig: path.join(workspace, 'tsconfig.base.json'),
     logLevel: 'error',
-    nodePaths: [path.join(workspace, 'node_modules')],
   });
 });
 
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
   if (root) fs.rmSync(root, { recursive: true, force: true });
+  if (bundle) fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
 });
 
 interface Reported {
