@@ -15,6 +15,7 @@ export interface OptionSpec {
   readonly description: string;
 }
 
+/** Flags by name (without the leading `--`). */
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 /** What one command accepts, and its help text. */
@@ -34,6 +35,7 @@ export interface CommandSpec {
 /** Parsed options: strings, booleans, or lists of strings for `multiple` options; absent when not given. */
 export type ParsedOptions = Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
 
+/** What `parseCommandArgs` returns: positionals in order and the flags given. */
 export interface ParsedCommand {
   readonly positionals: readonly string[];
   readonly options: ParsedOptions;
@@ -140,6 +142,7 @@ export function stringOption(options: ParsedOptions, name: string, fallback?: st
   return typeof value === 'string' ? value : fallback;
 }
 
+/** Whether a boolean flag was given. */
 export function booleanOption(options: ParsedOptions, name: string): boolean {
   return options[name] === true;
 }
@@ -151,6 +154,7 @@ export function listOption(options: ParsedOptions, name: string): readonly strin
   return typeof value === 'string' ? [value] : [];
 }
 
+/** Inclusive bounds of an integer flag; safe-integer limits when absent. */
 export interface IntegerBounds {
   readonly min?: number;
   readonly max?: number;

@@ -11,6 +11,7 @@ export interface CliIo {
   readonly signal: AbortSignal;
 }
 
+/** The part of a writable stream commands use. */
 export interface OutputStream {
   write(text: string): unknown;
   /** True only for a terminal: live progress lines are drawn only there. */

@@ -10,6 +10,7 @@ import { cliLogger, cliScheduler } from './clients';
  */
 export const DEFAULT_API_TIMEOUT_MS = 30_000;
 
+/** One partition of a topic as Metadata describes it. */
 export interface PartitionDescription {
   readonly partition: number;
   /** -1 without a leader. */
@@ -19,6 +20,7 @@ export interface PartitionDescription {
   readonly isr: readonly number[];
 }
 
+/** A topic as Metadata describes it, partitions in order. */
 export interface TopicDescription {
   readonly name: string;
   /** Kafka's display form of the 16-byte id: URL-safe base64 without padding; empty when unknown. */
@@ -27,6 +29,7 @@ export interface TopicDescription {
   readonly partitions: readonly PartitionDescription[];
 }
 
+/** One config of a topic or broker as DescribeConfigs returns it. */
 export interface ConfigValue {
   readonly name: string;
   readonly value: string | null;
@@ -36,12 +39,14 @@ export interface ConfigValue {
   readonly sensitive: boolean;
 }
 
+/** The cluster id, the active controller and the brokers. */
 export interface ClusterDescription {
   readonly clusterId: string | null;
   readonly controllerId: number;
   readonly brokers: readonly { readonly nodeId: number; readonly host: string; readonly port: number; readonly rack: string | null }[];
 }
 
+/** A topic to create. */
 export interface NewTopic {
   readonly name: string;
   /** -1: the broker's num.partitions. */
@@ -51,6 +56,7 @@ export interface NewTopic {
   readonly configs: readonly { readonly key: string; readonly value: string }[];
 }
 
+/** One IncrementalAlterConfigs operation on a topic config. */
 export interface ConfigChange {
   readonly name: string;
   /** A value to SET, or null to DELETE (revert to the default). */

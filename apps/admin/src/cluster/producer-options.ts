@@ -2,7 +2,9 @@ import { type OptionSpecs, type ParsedOptions, choiceOption, integerOption, list
 import { UsageError } from '../cli/usage-error';
 import { apiTimeoutMsOf } from './connection-options';
 
+/** The producer's compression.type values. */
 export const COMPRESSION_CHOICES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+/** One of COMPRESSION_CHOICES. */
 export type CompressionChoice = (typeof COMPRESSION_CHOICES)[number];
 
 /** Flags shared by `produce` and `perf produce`, named after the producer configs they set. */

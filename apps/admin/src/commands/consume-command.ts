@@ -29,6 +29,7 @@ export function startPositionOf(options: ParsedOptions): StartPosition {
   return { kind: 'offset', offset: parseInteger(offset, '--offset', { min: 0 }) };
 }
 
+/** `consume TOPIC`: print records, like kafka-console-consumer with manual assignment. */
 export const consumeCommand: Command = {
   spec: {
     path: ['consume'],

@@ -11,6 +11,7 @@ import { jsonLine } from '../format/json-line';
 export const LOG_DIRS_LIMITATION =
   'the native API has no DescribeLogDirs RPC: per-directory sizes and partition placement are not available; showing log.dirs (DescribeConfigs) and offset ranges (ListOffsets)';
 
+/** `log-dirs describe`: what the native API can tell of the brokers' log directories. */
 export const logDirsDescribeCommand: Command = {
   spec: {
     path: ['log-dirs', 'describe'],

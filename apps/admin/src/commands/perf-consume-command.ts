@@ -12,6 +12,7 @@ import { PERF_TOPIC_OPTION, requiredTopic } from './perf-produce-command';
 /** Longest single poll, so the idle timeout and Ctrl-C are noticed promptly. */
 const MAX_POLL_WAIT_MS = 500;
 
+/** `perf consume`: consumer throughput and end-to-end latency. */
 export const perfConsumeCommand: Command = {
   spec: {
     path: ['perf', 'consume'],

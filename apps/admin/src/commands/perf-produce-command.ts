@@ -32,6 +32,7 @@ export const SENDS_PER_YIELD = 1024;
 /** The --topic flag both perf commands require. */
 export const PERF_TOPIC_OPTION: OptionSpecs = { topic: { type: 'string', valueName: 'NAME', description: 'The topic (required; create it first).' } };
 
+/** The `--topic` value; a UsageError when missing or empty. */
 export function requiredTopic(options: Parameters<typeof stringOption>[0]): string {
   const topic = stringOption(options, 'topic');
   if (topic === undefined || topic === '') throw new UsageError(undefined, '--topic is required');
@@ -46,6 +47,7 @@ export function payloadOf(sizeBytes: number, seed: number): Buffer {
   return payload;
 }
 
+/** `perf produce`: producer throughput and send-to-ack latency. */
 export const perfProduceCommand: Command = {
   spec: {
     path: ['perf', 'produce'],

@@ -28,6 +28,7 @@ export function splitLine(line: string, keySeparator: string | undefined): { key
   return { key: line.slice(0, at), value: line.slice(at + keySeparator.length) };
 }
 
+/** `produce TOPIC`: one record per stdin line, like kafka-console-producer. */
 export const produceCommand: Command = {
   spec: {
     path: ['produce'],

@@ -4,6 +4,7 @@ import type { Command } from '../cli/command';
 import { withAdmin } from '../cluster/connection-options';
 import { jsonLine } from '../format/json-line';
 
+/** `records delete-before TOPIC`: DeleteRecords for one partition. */
 export const recordsDeleteBeforeCommand: Command = {
   spec: {
     path: ['records', 'delete-before'],

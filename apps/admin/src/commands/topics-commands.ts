@@ -12,6 +12,7 @@ const JSON_OPTION = { json: { type: 'boolean', description: 'Print one JSON obje
 const MAX_PARTITIONS = 0x7fffffff;
 const MAX_REPLICATION_FACTOR = 0x7fff;
 
+/** `topics create NAME`: CreateTopics for one topic. */
 export const topicsCreateCommand: Command = {
   spec: {
     path: ['topics', 'create'],
@@ -43,6 +44,7 @@ export const topicsCreateCommand: Command = {
   },
 };
 
+/** `topics list`: topic names from Metadata. */
 export const topicsListCommand: Command = {
   spec: {
     path: ['topics', 'list'],
@@ -59,6 +61,7 @@ export const topicsListCommand: Command = {
   },
 };
 
+/** `topics describe [NAME]`: Metadata plus the configs set on each topic. */
 export const topicsDescribeCommand: Command = {
   spec: {
     path: ['topics', 'describe'],
@@ -102,6 +105,7 @@ function configsObject(configs: readonly ConfigValue[]): Record<string, string |
   return Object.fromEntries(configs.map((c) => [c.name, c.sensitive ? null : c.value]));
 }
 
+/** `topics delete NAME`: DeleteTopics for one topic. */
 export const topicsDeleteCommand: Command = {
   spec: {
     path: ['topics', 'delete'],
@@ -117,6 +121,7 @@ export const topicsDeleteCommand: Command = {
   },
 };
 
+/** `topics alter-configs NAME`: IncrementalAlterConfigs SET/DELETE on one topic. */
 export const topicsAlterConfigsCommand: Command = {
   spec: {
     path: ['topics', 'alter-configs'],
@@ -142,6 +147,7 @@ export const topicsAlterConfigsCommand: Command = {
   },
 };
 
+/** `topics add-partitions NAME`: CreatePartitions to a new total. */
 export const topicsAddPartitionsCommand: Command = {
   spec: {
     path: ['topics', 'add-partitions'],
@@ -158,6 +164,7 @@ export const topicsAddPartitionsCommand: Command = {
   },
 };
 
+/** The `topics` commands, in help order. */
 export const TOPICS_COMMANDS: readonly Command[] = [
   topicsCreateCommand,
   topicsListCommand,

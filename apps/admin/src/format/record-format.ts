@@ -10,6 +10,7 @@ export interface DisplayRecord {
   readonly headers: readonly { readonly key: string; readonly value: Uint8Array | null }[];
 }
 
+/** How `consume` prints records: the format and, for text, which fields. */
 export interface RecordFormat {
   readonly format: 'text' | 'json';
   readonly printTimestamp: boolean;

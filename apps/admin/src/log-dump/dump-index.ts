@@ -5,16 +5,19 @@ import { INDEX_SUFFIX, LOG_SUFFIX, OFFSET_INDEX_ENTRY_BYTES, OffsetIndex, TIME_I
 /** Index files are small (segment.index.bytes, 10 MiB by default); a larger one is refused rather than read into memory. */
 export const MAX_DUMP_INDEX_BYTES = 256 * 1024 * 1024;
 
+/** An `.index` entry with its absolute offset and the file position of that batch. */
 export interface OffsetIndexEntry {
   readonly offset: number;
   readonly position: number;
 }
 
+/** A `.timeindex` entry: the largest timestamp so far (ms) and the offset where it was seen. */
 export interface TimeIndexEntry {
   readonly timestamp: number;
   readonly offset: number;
 }
 
+/** What `dumpIndex` found in one index file. */
 export interface IndexDump {
   readonly kind: 'index' | 'timeindex';
   readonly file: string;

@@ -18,6 +18,7 @@ export const MAX_DUMP_BATCH_BYTES = 256 * 1024 * 1024;
 
 const INT32_MAX = 0x7fffffff;
 
+/** One record of a batch, as `log dump --print-records` shows it; sizes are -1 for null. */
 export interface RecordDump {
   readonly offset: number;
   readonly timestamp: number;
@@ -64,6 +65,7 @@ export interface Corruption {
   readonly reason: string;
 }
 
+/** What `dumpSegment` found in one `.log` file. */
 export interface SegmentDump {
   readonly kind: 'log';
   readonly file: string;
@@ -72,6 +74,7 @@ export interface SegmentDump {
   readonly corruption: Corruption | null;
 }
 
+/** Whether to decode records too (decompressing them), not only batch headers. */
 export interface DumpOptions {
   readonly printRecords: boolean;
 }

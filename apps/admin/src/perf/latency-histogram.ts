@@ -9,6 +9,7 @@ const LOG_BASE = Math.log1p(HISTOGRAM_PRECISION);
 /** ~1,700 buckets: memory stays constant however many records a run sends. */
 export const HISTOGRAM_BUCKETS = Math.ceil(Math.log(HISTOGRAM_MAX_MS / MIN_MS) / LOG_BASE) + 2;
 
+/** Latency figures of a run, in milliseconds. */
 export interface LatencySummary {
   readonly count: number;
   readonly avgMs: number;

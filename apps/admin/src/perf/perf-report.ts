@@ -6,6 +6,7 @@ const BYTES_PER_MB = 1024 * 1024;
 /** How often the live progress line is redrawn. */
 export const PROGRESS_INTERVAL_MS = 1000;
 
+/** The outcome of a perf run, before it is turned into figures. */
 export interface PerfResult {
   readonly records: number;
   /** Payload bytes: record values (and keys) as the application sees them, not batch framing. */
