@@ -124,7 +124,7 @@ describe('crash recovery', () => {
       got.forEach((b, i) => expect(b.equals(bytes[i])).toBe(true));
       for (let o = 0; o < 40; o += 3) expect(readAllBatches(log).length).toBe(20);
       expect(log.offsetForTimestamp(0)?.offset).toBe(0);
-      expect([damage, h.warnings().filter((w) => w.includes('rebuilding the indexes')).length]).toEqual([damage, logs.length - 1]);
+      expect([damage, h.warnings().filter((w) => w.includes('rebuilt the indexes')).length]).toEqual([damage, logs.length - 1]);
     }
   });
 
@@ -170,5 +170,28 @@ describe('crash recovery', () => {
     expect(log.segmentCount).toBeGreaterThan(20);
     // Only the active segment's indexes and the tail after its last index entry (a handful of reads), not per segment.
     expect(h.disk.stats.reads - readsBefore).toBeLessThan(12);
+  });
+});
+
+describe('empty index files', () => {
+  it('are rebuilt (with a warning) when the segment needs entries, and quietly accepted for a one-batch segment', async () => {
+    const h = new SimHarness({ segmentBytes: 1500, indexIntervalBytes: 100 }, 11);
+    await h.open();
+    const log = h.log();
+    for (let i = 0; i < 10; i++) log.appendAsLeader(makeBatch({ count: 2, valueBytes: 120, seed: i }), 0);
+    log.roll();
+    log.appendAsLeader(makeBatch({ count: 1, valueBytes: 1400, seed: 50 }), 0);
+    log.roll();
+    log.appendAsLeader(makeBatch({ seed: 51 }), 0);
+    await h.manager.shutdown();
+    const segs = h.disk.readdir(PART).filter((f) => f.endsWith('.log')).sort();
+    // Empty both index files of the first (many-batch) segment.
+    for (const kind of ['index', 'timeindex']) mutate(h, segFile(Number(segs[0].slice(0, 20)), kind), (fd) => h.disk.truncate(fd, 0));
+    await h.open();
+    const again = h.log();
+    expect(readAllBatches(again)).toHaveLength(12);
+    const warnings = h.warnings().filter((w) => w.includes('rebuilt the indexes'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(segs[0]);
   });
 });

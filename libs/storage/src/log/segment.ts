@@ -208,6 +208,8 @@ export class LogSegment implements EvictableIndexes {
   }
 
   private loadIndexes(): void {
+    /** Entry counts of index files that decoded fine but were empty: a rebuild that finds the same is no news. */
+    let decodedCounts: [number, number] | undefined;
     try {
       const indexBytes = readFileIfExists(this.env.disk, this.path('index'));
       const timeBytes = readFileIfExists(this.env.disk, this.path('timeindex'));
@@ -219,6 +221,11 @@ export class LogSegment implements EvictableIndexes {
       // Index files of a closed (or cleanly closed) segment are trimmed: zeros at the end mean damage, not preallocation.
       if (indexBytes.length !== offsetIndex.sizeBytes) throw new IndexCorruptError(`offset index has ${indexBytes.length - offsetIndex.sizeBytes} bytes of zero entries`);
       if (timeBytes.length !== timeIndex.sizeBytes) throw new IndexCorruptError(`time index has ${timeBytes.length - timeIndex.sizeBytes} bytes of zero entries`);
+      if (this.sizeBytes > 0 && (offsetIndex.entries === 0 || timeIndex.entries === 0)) {
+        // Legitimate for a segment of one batch (or without timestamps), but also what an emptied file looks like: check.
+        decodedCounts = [offsetIndex.entries, timeIndex.entries];
+        throw new IndexCorruptError('an index is empty for a non-empty segment');
+      }
       this.offsetIndex = offsetIndex;
       this.timeIndex = timeIndex;
       this.indexWritten = offsetIndex.entries;
@@ -230,12 +237,23 @@ export class LogSegment implements EvictableIndexes {
       }
     } catch (error) {
       if (!(error instanceof IndexCorruptError)) throw error;
-      this.env.logger.warn(`rebuilding the indexes of segment ${this.path('log')}: ${error.message}`, { segment: this.path('log') });
       const result = this.scanAndIndex(false, Number.MAX_SAFE_INTEGER, () => undefined);
+      const rebuilt = this.offsetIndex as OffsetIndex;
+      const rebuiltTime = this.timeIndex as TimeIndex;
+      // Kafka's final time-index entry, so the rebuilt index also answers the segment's largest timestamp.
+      const maxTs = this.maxTs;
+      if (maxTs && maxTs.timestamp >= 0) rebuiltTime.maybeAppend(maxTs.timestamp, maxTs.offset, true);
+      const same = decodedCounts !== undefined && decodedCounts[0] === rebuilt.entries && decodedCounts[1] === rebuiltTime.entries;
+      if (!same) this.env.logger.warn(`rebuilt the indexes of segment ${this.path('log')}: ${error.message}`, { segment: this.path('log') });
       if (result.error !== undefined) {
         this.env.logger.warn(`index rebuild of ${this.path('log')} stopped at position ${result.validBytes}: ${result.error}`);
       }
-      this.persistIndexesFully();
+      if (!same) this.persistIndexesFully();
+      else {
+        this.indexWritten = rebuilt.entries;
+        this.timeIndexWritten = rebuiltTime.entries;
+        this.needsTrim = false;
+      }
     }
     if (!this.active) this.env.indexCache.touch(this);
   }
