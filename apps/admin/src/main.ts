@@ -26,7 +26,8 @@ process.on('beforeExit', () => {
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signal: interrupt.signal };
 void runCli(process.argv.slice(2), ALL_COMMANDS, io).then((status) => {
-  // Exit now: a client connection or timer left open must not keep a finished command alive.
-  // stdout and stderr are synchronous for files and pipes on Linux, so nothing written is lost.
-  process.exit(status);
+  // Exit explicitly: a client connection or timer left open must not keep a finished command
+  // alive. But first let stdout drain: a large output into a slow pipe may still be queued, and
+  // process.exit would drop it. The callback of an empty write runs after every earlier write.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(status)));
 });

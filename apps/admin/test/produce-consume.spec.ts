@@ -82,4 +82,25 @@ describe('tributary produce / consume / records (real binary against a real brok
     const tail = await cli(['consume', 'events', '--partition', '0', '--from-beginning', '--timeout-ms', '1500', '--print-key']);
     expect(tail.stdout.trimEnd().split('\n').slice(-2)).toEqual(['a\t1', 'b\t2']);
   });
+
+  it('writes every record of a large output into a pipe before exiting', async () => {
+    expect((await cli(['topics', 'create', 'bulk', '--partitions', '3'])).code).toBe(0);
+    const count = 20_000;
+    const lines = Array.from({ length: count }, (_, i) => `k${i}|value-${i}`).join('\n');
+    expect(await cli(['produce', 'bulk', '--key-separator', '|'], `${lines}\n`)).toMatchObject({ code: 0, stderr: '' });
+    // A reader slower than the writer: the pipe fills and the CLI must wait for it before exiting.
+    const consumed = await runTributary(['consume', 'bulk', '--from-beginning', '--max-messages', String(count), '--bootstrap-server', broker.bootstrap], { pauseStdoutMs: 1500 });
+    expect(consumed.code).toBe(0);
+    const values = consumed.stdout.trimEnd().split('\n');
+    expect(values).toHaveLength(count);
+    expect(new Set(values).size).toBe(count);
+  });
+
+  it('stops a following consumer cleanly on Ctrl-C', async () => {
+    // No --max-messages and no --timeout-ms: it would follow the topic forever.
+    const result = await runTributary(['consume', 'bulk', '--from-beginning', '--bootstrap-server', broker.bootstrap], { interruptAfterBytes: 1 });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.length).toBeGreaterThan(0);
+  });
 });

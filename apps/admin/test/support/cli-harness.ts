@@ -43,7 +43,16 @@ export interface CliResult {
  * `input` on stdin and returns its exit status and output. The child is
  * SIGKILLed after CLI_TIMEOUT_MS or when the test's resources are released.
  */
-export function runTributary(args: readonly string[], options: { readonly input?: string | Buffer } = {}): Promise<CliResult> {
+export function runTributary(
+  args: readonly string[],
+  options: {
+    readonly input?: string | Buffer;
+    /** Sends SIGINT once this many stdout bytes have arrived (Ctrl-C at a running command). */
+    readonly interruptAfterBytes?: number;
+    /** Reads nothing of stdout for this long at first: a slow reader, so the pipe fills up. */
+    readonly pauseStdoutMs?: number;
+  } = {},
+): Promise<CliResult> {
   const child = spawn(process.execPath, [BIN, ...args], { cwd: WORKSPACE_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   const untrack = trackResource({
     description: `tributary ${args.join(' ')}`,
@@ -53,8 +62,21 @@ export function runTributary(args: readonly string[], options: { readonly input?
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  let stdoutBytes = 0;
+  let interrupted = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    stdoutBytes += chunk.length;
+    if (options.interruptAfterBytes !== undefined && !interrupted && stdoutBytes >= options.interruptAfterBytes) {
+      interrupted = true;
+      child.kill('SIGINT');
+    }
+  });
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  if (options.pauseStdoutMs !== undefined) {
+    child.stdout.pause();
+    setTimeout(() => child.stdout.resume(), options.pauseStdoutMs);
+  }
   // A child that exits before reading all of stdin is not a test failure by itself.
   child.stdin.on('error', () => undefined);
   child.stdin.end(options.input ?? '');
