@@ -69,6 +69,7 @@ describe('crash property (simulated disk)', () => {
               } else log.roll();
             }
             alive = false;
+            mgr.abandon();
             disk.crash({ mode });
           }
         } catch (error) {

@@ -133,6 +133,7 @@ async function run(ops: Op[], seed: number): Promise<void> {
         durable = leo;
         break;
       case 'crash': {
+        mgr.abandon();
         disk.crash();
         truncations++;
         pending.splice(0);

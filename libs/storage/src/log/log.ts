@@ -480,7 +480,10 @@ export class Log {
         this.dirDirty = false;
         try {
           await Promise.all(segments.map((s) => (s.removed ? undefined : s.flush())));
+          // Abandoned or failed meanwhile: touch nothing more.
+          if (this.offlineError) return;
           if (dirDirty) await this.disk.fsyncDir(this.dir);
+          if (this.offlineError) return;
           if (this.epochDirty && generation === this.truncations) this.writeEpochCheckpoint();
         } catch (error) {
           if (dirDirty) this.dirDirty = true;

@@ -44,7 +44,9 @@ export class SimHarness {
     return this.open();
   }
 
+  /** A power cut: the running manager stops dead (nothing of it runs on), the disk loses what a crash loses. */
   async crash(mode: 'tear' | 'drop' = 'tear'): Promise<LogManager> {
+    this.manager.abandon();
     this.disk.crash({ mode });
     return this.open();
   }
