@@ -47,7 +47,12 @@ describe('a broker SIGKILLed mid-stream', () => {
         expect(crash.sentAtKill).toBeGreaterThan(crash.ackedAtKill);
         expect(crash.ackedAtKill).toBeLessThan(RECORDS);
         expect(crash.readyLine).toMatch(/\bstartup=recovered\b/);
+        expect(crash.withheldRecords).toBeGreaterThan(0);
       }
+      // Every batch whose acknowledgement was lost at a kill was resent, and the restarted broker answered it as the
+      // duplicate it was (at its old offsets) instead of appending it again.
+      expect(run.withheldBatches).toBeGreaterThanOrEqual(run.crashes.length);
+      expect(run.dedupedBatches).toBeGreaterThanOrEqual(run.withheldBatches);
       const afterCrashes = verifyLog(workload, run.acks, await readLogs(node.address, TOPIC, PARTITIONS));
       expect(afterCrashes.violations).toEqual([]);
       // Liveness: with retries and a delivery timeout that outlasts every restart, no send may fail.
@@ -65,11 +70,19 @@ describe('a broker SIGKILLed mid-stream', () => {
         JSON.stringify({
           seed,
           records: RECORDS,
-          kills: run.crashes.map((c) => ({ afterAcks: c.ackedAtKill, inFlight: c.sentAtKill - c.ackedAtKill, restartMs: c.restartMs })),
+          kills: run.crashes.map((c) => ({
+            afterAcks: c.ackedAtKill,
+            sendsInFlight: c.sentAtKill - c.ackedAtKill,
+            withheldRecords: c.withheldRecords,
+            recoveredRecords: c.recoveredRecords,
+            restartMs: c.restartMs,
+          })),
           produceMs: run.elapsedMs,
           producedRecordsPerSec: Math.round(RECORDS / (run.elapsedMs / 1000)),
           recordsInLog: afterCrashes.recordsInLog,
           unacknowledgedInLog: afterCrashes.unacknowledgedInLog,
+          dedupedAfterRestart: { batches: run.dedupedBatches, records: run.dedupedRecords },
+          clientWarnings: run.clientWarnings,
         }),
       );
     }));

@@ -1,5 +1,6 @@
-import { createProducer } from '@tributary/client';
-import type { BrokerNode } from './broker-node';
+import { type AdminClient, createAdminClient, createGrpcTransport, createProducer } from '@tributary/client';
+import type { BrokerNode, RunningBroker } from './broker-node';
+import { ProduceObserver } from './produce-observer';
 import { type Acknowledgements, newAcknowledgements } from './verify-log';
 import { type Workload, valueOf } from './workload';
 
@@ -16,6 +17,10 @@ export interface CrashRecord {
   readonly ackedAtKill: number;
   readonly sentAtKill: number;
   readonly restartMs: number;
+  /** Records in the topic's log right after the restart: what the broker wrote before it was killed. */
+  readonly recoveredRecords: number;
+  /** Records of the produce answer withheld from the producer before the kill (appended, never acknowledged by that broker). */
+  readonly withheldRecords: number;
   readonly readyLine: string;
 }
 
@@ -26,6 +31,11 @@ export interface ProduceRunResult {
   readonly failed: number;
   readonly errors: readonly string[];
   readonly crashes: readonly CrashRecord[];
+  /** Batches whose answer was withheld before a kill, so the producer had to resend them. */
+  readonly withheldBatches: number;
+  /** Batches (and their records) a restarted broker acknowledged as duplicates of what it had appended before the kill. */
+  readonly dedupedBatches: number;
+  readonly dedupedRecords: number;
   /** Warnings the client logged (failed metadata requests while the broker was down). */
   readonly clientWarnings: number;
   readonly elapsedMs: number;
@@ -68,6 +78,10 @@ export async function produceThroughCrashes(node: BrokerNode, topic: string, wor
   let crashError: unknown;
   let clientWarnings = 0;
 
+  const observer = new ProduceObserver();
+  // The client warns about every refused connection while the broker is down: expected here, so counted, not printed.
+  const logger = { warn: () => void clientWarnings++ };
+  const admin = createAdminClient({ 'bootstrap.servers': node.address }, { logger });
   const producer = createProducer<string, Buffer>(
     {
       'bootstrap.servers': node.address,
@@ -84,8 +98,7 @@ export async function produceThroughCrashes(node: BrokerNode, topic: string, wor
       'key.serializer': 'string',
       'value.serializer': 'bytes',
     },
-    // The client warns about every refused connection while the broker is down: expected here, so counted, not printed.
-    { logger: { warn: () => void clientWarnings++ } },
+    { logger, transport: observer.wrap(createGrpcTransport()) },
   );
 
   // Each crash waits for its moment, kills, and restarts before the next one may fire.
@@ -93,13 +106,28 @@ export async function produceThroughCrashes(node: BrokerNode, topic: string, wor
     for (const moment of killAfterAcks) {
       while (acknowledged < moment && !(allSent && outstanding === 0)) await new Promise<void>((resolve) => (onAck = resolve));
       if (acknowledged < moment) return;
+      // The broker has appended the batches of this answer; the producer will not hear of it before the kill.
+      const withheld = await observer.withholdNextAnswer();
       const ackedAtKill = acknowledged;
       const sentAtKill = sent;
       const killedMs = Date.now();
-      const exit = await node.stop('SIGKILL');
-      if (exit.signal !== 'SIGKILL') throw new Error(`the broker exited with ${JSON.stringify(exit)} before it was killed`);
-      const restarted = await node.start();
-      crashes.push({ plannedAfterAcks: moment, ackedAtKill, sentAtKill, restartMs: Date.now() - killedMs, readyLine: restarted.readyLine });
+      // New produce calls wait from the kill until the restarted broker's log end offsets are known (see ProduceObserver).
+      observer.hold();
+      let restarted: RunningBroker;
+      let recoveredRecords = 0;
+      try {
+        const exit = await node.stop('SIGKILL');
+        if (exit.signal !== 'SIGKILL') throw new Error(`the broker exited with ${JSON.stringify(exit)} before it was killed`);
+        observer.failWithheld();
+        restarted = await node.start();
+        const ends = await logEndOffsets(admin, topic, workload.partitionCount);
+        recoveredRecords = ends.reduce((sum, e) => sum + e.offset, 0);
+        observer.release(ends);
+      } finally {
+        observer.failWithheld();
+        observer.release();
+      }
+      crashes.push({ plannedAfterAcks: moment, ackedAtKill, sentAtKill, restartMs: Date.now() - killedMs, recoveredRecords, withheldRecords: withheld.records, readyLine: restarted.readyLine });
     }
   })();
   // A restart that fails leaves nothing to send to: fail what is pending at once rather than after delivery.timeout.ms.
@@ -149,6 +177,7 @@ export async function produceThroughCrashes(node: BrokerNode, topic: string, wor
     allSent = true;
     wakeCrashLoop();
     await producer.close(0);
+    await admin.close();
   }
   return {
     acks,
@@ -156,7 +185,18 @@ export async function produceThroughCrashes(node: BrokerNode, topic: string, wor
     failed,
     errors: [...errors].map(([text, n]) => `${n} × ${text}`),
     crashes,
+    withheldBatches: observer.withheldBatches,
+    dedupedBatches: observer.dedupedBatches,
+    dedupedRecords: observer.dedupedRecords,
     clientWarnings,
     elapsedMs: Date.now() - startedMs,
   };
+}
+
+async function logEndOffsets(admin: AdminClient, topic: string, partitionCount: number): Promise<{ topic: string; partition: number; offset: number }[]> {
+  const ends = await admin.listOffsets(Array.from({ length: partitionCount }, (_, partition) => ({ topic, partition, spec: 'latest' as const })));
+  return ends.map(({ partition, offset }) => {
+    if (offset === null) throw new Error(`no log end offset for ${topic}-${partition} after the restart`);
+    return { topic, partition, offset };
+  });
 }
