@@ -1,7 +1,7 @@
-import { type AdminClient, type ItemResult, createAdminClient, createGrpcTransport, recordsBatchCodec } from '@tributary/client';
+import type { AdminClient, ItemResult } from '@tributary/client';
 import { TributaryError } from '@tributary/errors';
 import { ConfigSource } from '@tributary/proto';
-import { cliLogger, cliScheduler } from './clients';
+import { loadClient } from './clients';
 
 /**
  * How long one admin call may take, retries included (the admin client's
@@ -72,17 +72,12 @@ export interface ConfigChange {
  * TributaryError, so a command sees one typed failure.
  */
 export class BrokerAdmin {
-  private readonly admin: AdminClient;
+  private constructor(private readonly admin: AdminClient) {}
 
-  constructor(
-    readonly bootstrapServer: string,
-    apiTimeoutMs = DEFAULT_API_TIMEOUT_MS,
-    debug = false,
-  ) {
-    this.admin = createAdminClient(
-      { 'bootstrap.servers': bootstrapServer, 'default.api.timeout.ms': apiTimeoutMs, 'request.timeout.ms': apiTimeoutMs },
-      { transport: createGrpcTransport(), codec: recordsBatchCodec, scheduler: cliScheduler, logger: cliLogger(debug) },
-    );
+  /** An admin client for `bootstrapServer` whose calls take at most `apiTimeoutMs`, retries included. */
+  static async open(bootstrapServer: string, apiTimeoutMs = DEFAULT_API_TIMEOUT_MS, debug = false): Promise<BrokerAdmin> {
+    const { lib, deps } = await loadClient(debug);
+    return new BrokerAdmin(lib.createAdminClient({ 'bootstrap.servers': bootstrapServer, 'default.api.timeout.ms': apiTimeoutMs, 'request.timeout.ms': apiTimeoutMs }, deps));
   }
 
   close(): Promise<void> {

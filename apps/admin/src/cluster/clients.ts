@@ -1,13 +1,4 @@
-import {
-  type Consumer,
-  type ConsumerConfigInput,
-  type Producer,
-  type ProducerConfigInput,
-  createConsumer,
-  createGrpcTransport,
-  createProducer,
-  recordsBatchCodec,
-} from '@tributary/client';
+import type { ClientDeps, Consumer, ConsumerConfigInput, Producer, ProducerConfigInput } from '@tributary/client';
 import { type Scheduler, systemScheduler } from '@tributary/util';
 
 /**
@@ -39,12 +30,26 @@ export function cliLogger(debug: boolean): { warn(message: string, error?: unkno
   };
 }
 
+type ClientLibrary = typeof import('@tributary/client');
+
+/**
+ * The client library (gRPC, telemetry, compression codecs) loads on first
+ * use, not at start-up: `--help`, usage errors and `log dump` never pay the
+ * ~100 ms it takes to load.
+ */
+export async function loadClient(debug: boolean): Promise<{ readonly lib: ClientLibrary; readonly deps: ClientDeps }> {
+  const lib = await import('@tributary/client');
+  return { lib, deps: { transport: lib.createGrpcTransport(), codec: lib.recordsBatchCodec, scheduler: cliScheduler, logger: cliLogger(debug) } };
+}
+
 /** A producer of raw bytes (keys, values and header values are Uint8Array or strings) over the native gRPC API. */
-export function openProducer(config: ProducerConfigInput, debug = false): Producer<Uint8Array, Uint8Array> {
-  return createProducer<Uint8Array, Uint8Array>(config, { transport: createGrpcTransport(), codec: recordsBatchCodec, scheduler: cliScheduler, logger: cliLogger(debug) });
+export async function openProducer(config: ProducerConfigInput, debug = false): Promise<Producer<Uint8Array, Uint8Array>> {
+  const { lib, deps } = await loadClient(debug);
+  return lib.createProducer<Uint8Array, Uint8Array>(config, deps);
 }
 
 /** A manually assigned consumer of raw bytes over the native gRPC API. */
-export function openConsumer(config: ConsumerConfigInput, debug = false): Consumer<Uint8Array | null, Uint8Array | null> {
-  return createConsumer<Uint8Array | null, Uint8Array | null>(config, { transport: createGrpcTransport(), codec: recordsBatchCodec, scheduler: cliScheduler, logger: cliLogger(debug) });
+export async function openConsumer(config: ConsumerConfigInput, debug = false): Promise<Consumer<Uint8Array | null, Uint8Array | null>> {
+  const { lib, deps } = await loadClient(debug);
+  return lib.createConsumer<Uint8Array | null, Uint8Array | null>(config, deps);
 }

@@ -19,7 +19,7 @@ export function apiTimeoutMsOf(options: ParsedOptions): number {
 /** Runs `fn` with an admin client for `--bootstrap-server`, closing it however `fn` ends. */
 export async function withAdmin<T>(options: ParsedOptions, fn: (admin: BrokerAdmin) => Promise<T>, debug = false): Promise<T> {
   const server = bootstrapServerOf(options);
-  const admin = new BrokerAdmin(server, apiTimeoutMsOf(options), debug);
+  const admin = await BrokerAdmin.open(server, apiTimeoutMsOf(options), debug);
   try {
     return await fn(admin);
   } catch (error) {

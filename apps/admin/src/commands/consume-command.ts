@@ -75,7 +75,7 @@ export const consumeCommand: Command = {
     const partitions = description.partitions.map((p) => p.partition).filter((p) => onlyPartition === undefined || p === onlyPartition);
     if (partitions.length === 0) throw new TributaryError('UNKNOWN_TOPIC_OR_PARTITION', `topic '${topic}' has no partition ${onlyPartition}`);
 
-    const consumer = openConsumer(
+    const consumer = await openConsumer(
       {
         'bootstrap.servers': server,
         // An explicit offset out of range is an error to report, not a reason to silently jump elsewhere.

@@ -36,7 +36,7 @@ export const perfConsumeCommand: Command = {
     const server = bootstrapServerOf(options);
     const [description] = await withAdmin(options, (admin) => admin.describeTopics([topic]));
     const assignment = description.partitions.map((p) => ({ topic, partition: p.partition }));
-    const consumer = openConsumer({ 'bootstrap.servers': server, 'auto.offset.reset': 'earliest', ...extra }, io.env['TRIBUTARY_DEBUG'] === '1');
+    const consumer = await openConsumer({ 'bootstrap.servers': server, 'auto.offset.reset': 'earliest', ...extra }, io.env['TRIBUTARY_DEBUG'] === '1');
     const histogram = new LatencyHistogram();
     let records = 0;
     let bytes = 0;

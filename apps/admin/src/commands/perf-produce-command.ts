@@ -76,7 +76,7 @@ export const perfProduceCommand: Command = {
     if (throughput === 0) throw new UsageError(perfProduceCommand.spec, '--throughput must be -1 (unthrottled) or a positive rate');
     const payload = payloadOf(recordSize, integerOption(options, 'seed', 1));
     const server = bootstrapServerOf(options);
-    const producer = openProducer(producerConfigOf(options, server), io.env['TRIBUTARY_DEBUG'] === '1');
+    const producer = await openProducer(producerConfigOf(options, server), io.env['TRIBUTARY_DEBUG'] === '1');
     const histogram = new LatencyHistogram();
     let outstanding = 0;
     let acked = 0;

@@ -51,7 +51,7 @@ export const produceCommand: Command = {
     const partition = integerOption(options, 'partition', undefined, { min: 0, max: 0x7fffffff });
     const verbose = booleanOption(options, 'verbose');
     const server = bootstrapServerOf(options);
-    const producer = openProducer(producerConfigOf(options, server), io.env['TRIBUTARY_DEBUG'] === '1');
+    const producer = await openProducer(producerConfigOf(options, server), io.env['TRIBUTARY_DEBUG'] === '1');
     const pending: Promise<Outcome>[] = [];
     let failures = 0;
     let sent = 0;
