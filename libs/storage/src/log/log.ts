@@ -101,6 +101,8 @@ interface AnalyzedBatch extends AppendedBatch {
 /** Background flushes report failures by taking the log offline; the promise itself is dropped. */
 const ignoreError = (): undefined => undefined;
 const PRIVATE_FILE_CACHE_SIZE = 64;
+/** Read size of `segmentBatches` (the cleaner's sequential scan). */
+const SEGMENT_READ_CHUNK_BYTES = 1024 * 1024;
 const PRIVATE_INDEX_CACHE_BYTES = 64 * 1024 * 1024;
 const NOT_APPENDED: Omit<LogAppendInfo, 'logStartOffset'> = {
   firstOffset: -1,
@@ -819,30 +821,13 @@ export class Log {
     if (!segment) throw new TributaryError('OFFSET_OUT_OF_RANGE', `${this.name} has no segment at ${baseOffset}`);
     segment.readers++;
     try {
-      const end = segment.sizeBytes;
-      let position = options.fromPosition ?? 0;
-      const head = Buffer.allocUnsafe(LOG_OVERHEAD);
-      while (position < end) {
-        if (segment.readAt(head, position, LOG_OVERHEAD) < LOG_OVERHEAD) throw this.corruptAt(segment, position, 'truncated batch header');
-        const size = head.readInt32BE(8) + LOG_OVERHEAD;
-        if (size < 61 || position + size > end) throw this.corruptAt(segment, position, `impossible batch size ${size}`);
-        const data = Buffer.allocUnsafe(size);
-        if (segment.readAt(data, position, size) < size) throw this.corruptAt(segment, position, 'short read');
-        let header;
-        try {
-          header = validateRecordBatch(data, 0, { origin: 'log' });
-        } catch (error) {
-          throw this.corruptAt(segment, position, error instanceof Error ? error.message : String(error));
-        }
-        yield {
-          baseOffset: header.baseOffset,
-          lastOffset: header.baseOffset + header.lastOffsetDelta,
-          position,
-          maxTimestamp: header.maxTimestamp,
-          data,
-        };
-        position += size;
+      // Large sequential reads (1 MiB) through the scanner; each batch fully validated and copied out.
+      const scanner = segment.scanner(options.fromPosition ?? 0, true, SEGMENT_READ_CHUNK_BYTES);
+      for (let b = scanner.next(); b; b = scanner.next()) {
+        const bytes = scanner.bytesOf(b) as Buffer;
+        yield { baseOffset: b.baseOffset, lastOffset: b.lastOffset, position: b.position, maxTimestamp: b.maxTimestamp, data: Buffer.from(bytes) };
       }
+      if (scanner.error !== undefined) throw this.corruptAt(segment, scanner.position, scanner.error);
     } finally {
       segment.readers--;
     }

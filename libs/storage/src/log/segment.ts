@@ -342,7 +342,8 @@ export class LogSegment implements EvictableIndexes {
     return this.env.files.with(this.path('log'), (fd) => this.env.disk.read(fd, buf, 0, length, position));
   }
 
-  private scanner(start: number, verify: boolean, chunkBytes: number, end = this.sizeBytes): BatchScanner {
+  /** A scanner over this segment's batches from `start` (see BatchScanner). */
+  scanner(start: number, verify: boolean, chunkBytes: number, end = this.sizeBytes): BatchScanner {
     return new BatchScanner((buf, pos, len) => this.readAt(buf, pos, len), start, end, verify, chunkBytes);
   }
 
