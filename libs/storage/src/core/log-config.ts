@@ -47,7 +47,10 @@ export interface LogConfig {
   readonly minCleanableDirtyRatio: number;
   /** file.delete.delay.ms: delay between a segment leaving the log and its files being removed. */
   readonly fileDeleteDelayMs: number;
-  /** preallocate: extend new segment files to segment.bytes up front (off by default, as in Kafka). */
+  /**
+   * preallocate: accepted for compatibility and ignored — Kafka extends new .log files to segment.bytes up front;
+   * here only the index files are preallocated (to segment.index.bytes), as sparse files.
+   */
   readonly preallocate: boolean;
 }
 

@@ -1007,6 +1007,10 @@ export class Log {
       await active.flush();
       if (this.epochDirty) this.writeEpochCheckpoint();
       for (const s of this.segmentList) await s.flush();
+      if (this.dirDirty) {
+        this.dirDirty = false;
+        await this.disk.fsyncDir(this.dir);
+      }
     } catch (error) {
       if (diskErrorCode(error)) this.fail(error);
       throw error instanceof TributaryError ? error : (this.offlineError ?? error);
