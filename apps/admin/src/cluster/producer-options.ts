@@ -7,6 +7,9 @@ export const COMPRESSION_CHOICES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as 
 /** One of COMPRESSION_CHOICES. */
 export type CompressionChoice = (typeof COMPRESSION_CHOICES)[number];
 
+/** A one-record batch's framing (61-byte header plus the record's varints), an upper estimate: how the producer sizes a waiting send. */
+export const RECORD_OVERHEAD_BYTES = 80;
+
 /** Flags shared by `produce` and `perf produce`, named after the producer configs they set. */
 export const PRODUCER_OPTIONS: OptionSpecs = {
   acks: { type: 'string', valueName: '0|1|all', defaultText: 'all', description: 'Acknowledgements to wait for (acks; -1 is all).' },

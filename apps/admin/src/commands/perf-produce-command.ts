@@ -8,7 +8,7 @@ import { UsageError } from '../cli/usage-error';
 import { connectionFailure } from '../cluster/broker-admin';
 import { openProducer } from '../cluster/clients';
 import { bootstrapServerOf } from '../cluster/connection-options';
-import { PRODUCER_OPTIONS, producerConfigOf } from '../cluster/producer-options';
+import { PRODUCER_OPTIONS, RECORD_OVERHEAD_BYTES, producerConfigOf } from '../cluster/producer-options';
 import { jsonLine } from '../format/json-line';
 import { LatencyHistogram } from '../perf/latency-histogram';
 import { ProgressLine, perfJson, perfSummaryLine } from '../perf/perf-report';
@@ -24,8 +24,6 @@ import { TokenBucket } from '../perf/token-bucket';
  */
 export const MAX_OUTSTANDING_RECORDS = 100_000;
 export const MAX_OUTSTANDING_BYTES = 16 * 1024 * 1024;
-/** A one-record batch's framing (61-byte header plus the record's varints), an upper estimate. */
-export const RECORD_OVERHEAD_BYTES = 80;
 /** Sends issued between yields to the event loop, so responses are handled while the loop runs. */
 export const SENDS_PER_YIELD = 1024;
 

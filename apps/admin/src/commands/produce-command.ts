@@ -7,7 +7,7 @@ import { UsageError } from '../cli/usage-error';
 import { openProducer } from '../cluster/clients';
 import { connectionFailure } from '../cluster/broker-admin';
 import { bootstrapServerOf } from '../cluster/connection-options';
-import { PRODUCER_OPTIONS, producerConfigOf } from '../cluster/producer-options';
+import { PRODUCER_OPTIONS, RECORD_OVERHEAD_BYTES, producerConfigOf } from '../cluster/producer-options';
 
 /**
  * Sends waiting for their acknowledgement, at most. Bounds memory on large
@@ -15,6 +15,13 @@ import { PRODUCER_OPTIONS, producerConfigOf } from '../cluster/producer-options'
  * here) while leaving room for many batches in flight.
  */
 export const MAX_PENDING_SENDS = 10_000;
+/**
+ * Bytes of those sends, at most: half the producer's default buffer.memory,
+ * counted with RECORD_OVERHEAD_BYTES of framing per record as the producer
+ * counts a waiting send, so long lines never make a send fail with "buffer
+ * exhausted" because this loop read ahead of the producer.
+ */
+export const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 /** Failed records reported one by one; the rest are only counted. */
 export const MAX_REPORTED_FAILURES = 10;
 
@@ -52,9 +59,10 @@ export const produceCommand: Command = {
     const verbose = booleanOption(options, 'verbose');
     const server = bootstrapServerOf(options);
     const producer = await openProducer(producerConfigOf(options, server), io.env['TRIBUTARY_DEBUG'] === '1');
-    const pending: Promise<Outcome>[] = [];
+    const pending: { readonly outcome: Promise<Outcome>; readonly bytes: number }[] = [];
+    let pendingBytes = 0;
     let failures = 0;
-    let sent = 0;
+    let lineNumber = 0;
     const report = (outcome: Outcome): void => {
       if (outcome.ok) {
         if (verbose) io.stdout.write(`${topic}-${outcome.partition}@${outcome.offset}\n`);
@@ -63,36 +71,36 @@ export const produceCommand: Command = {
       failures++;
       if (failures <= MAX_REPORTED_FAILURES) io.stderr.write(`tributary: line ${outcome.line}: ${outcome.reason}\n`);
     };
+    const reportOldest = async (): Promise<void> => {
+      const oldest = pending.shift() as (typeof pending)[number];
+      pendingBytes -= oldest.bytes;
+      report(await oldest.outcome);
+    };
     try {
-      let lineNumber = 0;
       for await (const line of linesOf(io)) {
-        lineNumber++;
+        const current = ++lineNumber;
         const parts = splitLine(line, keySeparator);
-        const current = lineNumber;
-        sent++;
-        if (parts === undefined) {
-          pending.push(Promise.resolve({ line: current, ok: false, reason: `no key separator '${keySeparator}' in the line` }));
-        } else {
-          pending.push(
-            producer
-              .send({ topic, partition, key: parts.key === null ? null : Buffer.from(parts.key), value: Buffer.from(parts.value), headers })
-              .then(
+        const bytes = Buffer.byteLength(line) + RECORD_OVERHEAD_BYTES;
+        const outcome: Promise<Outcome> =
+          parts === undefined
+            ? Promise.resolve({ line: current, ok: false, reason: `no key separator '${keySeparator}' in the line` })
+            : producer.send({ topic, partition, key: parts.key === null ? null : Buffer.from(parts.key), value: Buffer.from(parts.value), headers }).then(
                 (m): Outcome => ({ line: current, ok: true, partition: m.partition, offset: m.offset }),
                 (error: unknown): Outcome => ({ line: current, ok: false, reason: describeSendFailure(server, error) }),
-              ),
-          );
-        }
-        if (pending.length >= MAX_PENDING_SENDS) report(await (pending.shift() as Promise<Outcome>));
+              );
+        pending.push({ outcome, bytes });
+        pendingBytes += bytes;
+        while (pending.length >= MAX_PENDING_SENDS || pendingBytes >= MAX_PENDING_BYTES) await reportOldest();
       }
       // flush() sends lingering batches now instead of after linger.ms.
       const flushed = producer.flush();
-      for (const outcome of pending.splice(0)) report(await outcome);
+      while (pending.length > 0) await reportOldest();
       await flushed;
     } finally {
       await producer.close().catch(() => undefined);
     }
     if (failures === 0) return 0;
-    io.stderr.write(`tributary: ${failures} of ${sent} records failed\n`);
+    io.stderr.write(`tributary: ${failures} of ${lineNumber} records failed\n`);
     return FAILURE_EXIT_CODE;
   },
 };
