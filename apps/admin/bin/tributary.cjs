@@ -42,13 +42,59 @@ function bundleIsStale() {
   return sourceRoots.some((root) => newestSourceMtimeMs(root) > builtMs);
 }
 
-if (bundleIsStale()) {
+// Several `tributary` processes may start at once (scripts, parallel tests) while the bundle is
+// stale: one builds under a lock directory (mkdir is atomic) and the others wait for it, so
+// nobody loads a half-written bundle. A lock older than BUILD_LOCK_STALE_MS is from a build that died.
+const lockDir = `${bundle}.lock`;
+const BUILD_LOCK_STALE_MS = 60_000;
+const LOCK_POLL_MS = 50;
+
+function sleepMs(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function lockAgeMs() {
+  try {
+    return Date.now() - fs.statSync(lockDir).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function build() {
   const script = path.join(workspaceRoot, 'tools', 'scripts', 'build-app.mjs');
   const built = spawnSync(process.execPath, [script, 'admin'], { cwd: workspaceRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   if (built.status !== 0) {
     process.stderr.write(`tributary: could not build ${path.relative(workspaceRoot, bundle)} (node ${path.relative(workspaceRoot, script)} admin failed)\n`);
     process.exit(1);
   }
+}
+
+for (;;) {
+  const age = lockAgeMs();
+  if (age !== undefined && age < BUILD_LOCK_STALE_MS) {
+    sleepMs(LOCK_POLL_MS);
+    continue;
+  }
+  if (age !== undefined) fs.rmSync(lockDir, { recursive: true, force: true });
+  if (!bundleIsStale()) {
+    // A build that started after the check above would hold the lock by now.
+    if (lockAgeMs() === undefined) break;
+    continue;
+  }
+  try {
+    fs.mkdirSync(path.dirname(bundle), { recursive: true });
+    fs.mkdirSync(lockDir);
+  } catch (error) {
+    if (error.code === 'EEXIST') continue;
+    throw error;
+  }
+  try {
+    if (bundleIsStale()) build();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+  break;
 }
 
 require(bundle);
