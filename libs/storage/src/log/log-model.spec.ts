@@ -23,7 +23,9 @@ type Op =
   | { kind: 'crash' }
   | { kind: 'deleteOldest' }
   | { kind: 'advanceStart'; at: number }
-  | { kind: 'time'; ms: number };
+  | { kind: 'time'; ms: number }
+  | { kind: 'follower'; gap: number; count: number }
+  | { kind: 'compact'; from: number; segments: number; keepEvery: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('append' as const), batches: fc.array(fc.record({ count: fc.integer({ min: 1, max: 4 }), valueBytes: fc.integer({ min: 0, max: 200 }) }), { minLength: 1, maxLength: 3 }), durable: fc.boolean() }) },
@@ -36,6 +38,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'deleteOldest' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('advanceStart' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('time' as const), ms: fc.integer({ min: 0, max: 5000 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('follower' as const), gap: fc.integer({ min: 0, max: 3 }), count: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('compact' as const), from: fc.double({ min: 0, max: 1, noNaN: true }), segments: fc.integer({ min: 1, max: 3 }), keepEvery: fc.integer({ min: 1, max: 4 }) }) },
 );
 
 const TP = { topic: 'model', partition: 0 };
@@ -93,9 +97,9 @@ async function run(ops: Op[], seed: number): Promise<void> {
         const at = Math.min(leo, logStart + Math.floor(op.at * (leo - logStart + 1)));
         const r = log.read(at, { maxBytes: op.maxBytes });
         const got = splitBatches(r.records);
-        if (at === leo) expect(got).toHaveLength(0);
+        const i = model.findIndex((b) => b.lastOffset >= at);
+        if (at === leo || i < 0) expect(got).toHaveLength(0);
         else {
-          const i = model.findIndex((b) => b.lastOffset >= at);
           expect(got.length).toBeGreaterThan(0);
           got.forEach((b, j) => expect(b.bytes.equals(model[i + j].bytes)).toBe(true));
           expect(r.records.length <= op.maxBytes || got.length === 1).toBe(true);
@@ -170,6 +174,42 @@ async function run(ops: Op[], seed: number): Promise<void> {
         scheduler.advance(op.ms);
         await Promise.resolve();
         break;
+      case 'follower': {
+        let base = leo + op.gap;
+        const bufs: Buffer[] = [];
+        for (let i = 0; i < op.count; i++) {
+          const b = makeBatch({ count: 2, valueBytes: 40, seed: ++seq, baseOffset: base, epoch: 2, timestamp: scheduler.nowMs() });
+          bufs.push(b);
+          base += 2;
+        }
+        const all = Buffer.concat(bufs);
+        log.appendAsFollower(all);
+        for (const b of splitBatches(all)) model.push({ ...b, bytes: Buffer.from(b.bytes) });
+        leo = model[model.length - 1].lastOffset + 1;
+        break;
+      }
+      case 'compact': {
+        const closed = log.segments().filter((sv) => !sv.isActive);
+        if (closed.length === 0) break;
+        const first = Math.min(closed.length - 1, Math.floor(op.from * closed.length));
+        const chosen = closed.slice(first, first + op.segments);
+        const lo = chosen[0].baseOffset;
+        const hi = chosen[chosen.length - 1].nextOffset;
+        const writer = log.createSegmentWriter(lo);
+        const inRange: ModelBatch[] = [];
+        for (const sv of chosen) for (const b of log.segmentBatches(sv.baseOffset)) inRange.push({ baseOffset: b.baseOffset, lastOffset: b.lastOffset, bytes: b.data });
+        // keepEvery 1–3: keep every n-th batch; 4: compaction removed everything in the range.
+        const kept = op.keepEvery === 4 ? [] : inRange.filter((_, i) => i % op.keepEvery === 0);
+        for (const b of kept) writer.append(b.bytes);
+        await writer.finish();
+        log.replaceSegments(
+          chosen.map((sv) => sv.baseOffset),
+          [writer],
+        );
+        const dropped = new Set(inRange.filter((b) => !kept.includes(b)).map((b) => b.baseOffset));
+        model = model.filter((b) => b.baseOffset < lo || b.baseOffset >= hi || !dropped.has(b.baseOffset));
+        break;
+      }
     }
     check();
   }
