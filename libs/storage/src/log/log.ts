@@ -1245,12 +1245,14 @@ export class Log {
 
   /**
    * Crash recovery: validates every segment from the one holding
-   * `recoveryPoint` on (always at least the last), rebuilding their indexes;
+   * `recoveryPoint - 1` on (always at least the last), rebuilding their indexes;
    * at the first invalid byte the segment is cut there and every later
    * segment deleted, with a warning.
    */
   private recover(recoveryPoint: number, epochsTrusted: boolean): void {
-    const startIndex = Math.min(this.floorIndex(recoveryPoint), this.segmentList.length - 1);
+    // The segment holding the offset just below the recovery point: when the recovery point sits exactly on a
+    // segment boundary, the segment before it may have been rolled after the last fsync round, its index files unsynced.
+    const startIndex = Math.min(this.floorIndex(Math.max(0, recoveryPoint - 1)), this.segmentList.length - 1);
     const startOffset = this.segmentList[startIndex].baseOffset;
     if (!epochsTrusted) {
       this.epochCache.clear();

@@ -195,3 +195,26 @@ describe('empty index files', () => {
     expect(warnings[0]).toContain(segs[0]);
   });
 });
+
+describe('recovery point on a segment boundary', () => {
+  it('also recovers the segment just below it (rolled after the last fsync, its indexes possibly unsynced)', async () => {
+    const h = new SimHarness({ segmentBytes: 1000, indexIntervalBytes: 50 }, 21);
+    await h.open();
+    const log = h.log();
+    // Fill the first segment exactly up to a roll, flush, checkpoint: recovery point = end of segment 0.
+    while (log.segmentCount === 1) {
+      log.appendAsLeader(makeBatch({ count: 1, valueBytes: 100, seed: log.logEndOffset }), 0);
+      if (log.segmentCount === 1) await log.flush();
+    }
+    const firstEnd = log.segments()[1].baseOffset;
+    expect(log.recoveryPoint).toBe(firstEnd);
+    h.scheduler.advance(60_000);
+    // The OS happens to persist the directory (the new segment's name) but none of segment 0's index writes.
+    h.disk.fsyncDirSync(PART);
+    await h.crash('drop');
+    const after = h.log();
+    expect(after.loadReport.recoveredSegments).toBe(2);
+    expect(readAllBatches(after).length).toBe(firstEnd);
+    for (let o = 0; o < firstEnd; o++) expect(readAllBatches(after)[o].baseOffset).toBe(o);
+  });
+});
