@@ -109,6 +109,25 @@ describe('SimulatedDisk crashes and faults', () => {
     }
   });
 
+  it("'last' mode keeps only a torn piece of the last unsynced write, past a hole", () => {
+    const disk = new SimulatedDisk({ seed: 5 });
+    disk.mkdir('/d');
+    disk.fsyncDirSync('/');
+    const fd = disk.open('/d/f', 'create');
+    disk.fsyncDirSync('/d');
+    disk.write(fd, Buffer.from('aaaa'), 0, 4, 0);
+    disk.fsyncSync(fd);
+    disk.write(fd, Buffer.from('bbbb'), 0, 4, 4);
+    disk.write(fd, Buffer.from('cccc'), 0, 4, 8);
+    disk.crash({ mode: 'last' });
+    const got = readFileIfExists(disk, '/d/f') as Buffer;
+    expect(got.subarray(0, 4).toString()).toBe('aaaa');
+    if (got.length > 4) {
+      expect(got.subarray(4, 8)).toEqual(Buffer.alloc(4));
+      expect(Buffer.from('cccc').subarray(0, got.length - 8).equals(got.subarray(8))).toBe(true);
+    }
+  });
+
   it('injects EIO/ENOSPC/EROFS on chosen operations and paths, with skip and count', () => {
     const disk = new SimulatedDisk({ capacityBytes: 100 });
     disk.mkdir('/a');

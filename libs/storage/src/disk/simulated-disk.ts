@@ -43,9 +43,12 @@ export interface CrashOptions {
    * 'tear' (default): for each file, a random prefix of its unsynced writes
    * survives, the last of them cut at a random byte; for each directory a random
    * prefix of its unsynced entry changes survives. 'drop': every unsynced write
-   * and entry change is lost.
+   * and entry change is lost. 'last': every unsynced write is lost except the
+   * file's last write, which survives cut at a random byte — possibly past a
+   * hole of zeros where the lost earlier writes were (the disk reordered them);
+   * unsynced entry changes are lost.
    */
-  readonly mode?: 'tear' | 'drop';
+  readonly mode?: 'tear' | 'drop' | 'last';
 }
 
 type FileOp = { readonly kind: 'write'; readonly position: number; readonly bytes: Buffer } | { readonly kind: 'truncate'; readonly length: number };
@@ -224,7 +227,8 @@ export class SimulatedDisk implements Disk {
    * {@link CrashOptions}; all open fds become invalid.
    */
   crash(options: CrashOptions = {}): void {
-    const tear = (options.mode ?? 'tear') === 'tear';
+    const mode = options.mode ?? 'tear';
+    const tear = mode === 'tear';
     this.stats.crashes++;
     this.fds.clear();
     const seen = new Set<Node>();
@@ -241,15 +245,19 @@ export class SimulatedDisk implements Disk {
         if (seen.has(node)) continue;
         seen.add(node);
         if (node.kind === 'dir') recover(node);
-        else this.recoverFile(node, tear);
+        else this.recoverFile(node, mode);
       }
     };
     recover(this.root);
   }
 
-  private recoverFile(file: FileNode, tear: boolean): void {
+  private recoverFile(file: FileNode, mode: 'tear' | 'drop' | 'last'): void {
     const content = file.durable.clone();
-    if (tear && file.pending.length > 0) {
+    if (mode === 'last') {
+      const last = [...file.pending].reverse().find((op) => op.kind === 'write');
+      if (last && last.kind === 'write') applyFileOp(content, last, this.prng.intBetween(0, last.bytes.length));
+    }
+    if (mode === 'tear' && file.pending.length > 0) {
       const survivors = this.prng.intBetween(0, file.pending.length);
       for (let i = 0; i < survivors; i++) applyFileOp(content, file.pending[i]);
       if (survivors < file.pending.length) {

@@ -124,7 +124,7 @@ describe('cleaner interface', () => {
   for (const writers of [1, 2]) {
     it(`a crash at any point of a swap with ${writers} writer(s) leaves one consistent log`, async () => {
       for (let step = 0; step < 30; step++) {
-        for (const mode of ['drop', 'tear'] as const) {
+        for (const mode of ['drop', 'tear', 'last'] as const) {
           const h = new SimHarness({ segmentBytes: 1200 }, step * 7 + writers);
           const log = await fill(h, 14);
           const before = records(log);

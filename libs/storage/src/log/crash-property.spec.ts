@@ -24,7 +24,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 describe('crash property (simulated disk)', () => {
   it('after any crash the log is a prefix of the appends and contains everything acknowledged as durable', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(fc.array(stepArb, { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 4 }), fc.constantFrom<'tear' | 'drop'>('tear', 'drop'), async (seed, lives, mode) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(fc.array(stepArb, { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 4 }), fc.constantFrom<'tear' | 'drop' | 'last'>('tear', 'drop', 'last'), async (seed, lives, mode) => {
         try {
           const disk = new SimulatedDisk({ seed });
           const scheduler = new FakeScheduler(1_700_000_000_000);

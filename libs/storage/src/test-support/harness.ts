@@ -45,7 +45,7 @@ export class SimHarness {
   }
 
   /** A power cut: the running manager stops dead (nothing of it runs on), the disk loses what a crash loses. */
-  async crash(mode: 'tear' | 'drop' = 'tear'): Promise<LogManager> {
+  async crash(mode: 'tear' | 'drop' | 'last' = 'tear'): Promise<LogManager> {
     this.manager.abandon();
     this.disk.crash({ mode });
     return this.open();
