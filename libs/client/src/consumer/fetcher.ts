@@ -159,6 +159,7 @@ export class Fetcher {
         if (this.closed) return;
         if (response.errorCode !== ErrorCode.NONE) this.nodeFailed(target.nodeId, new TributaryError(response.errorCode));
         const byKey = new Map<string, FetchPartitionResponse>(response.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}-${p.partition}`, p] as const)));
+        const before = this.completed.length + this.errors.size;
         for (const { state, offset, version } of asked) {
           const result = byKey.get(topicPartitionKey(state.tp));
           const current = this.subscriptions.get(state.tp);
@@ -166,7 +167,10 @@ export class Fetcher {
           if (!result || current !== state || state.positionVersion !== version || state.position !== offset) continue;
           this.handlePartition(state, offset, result);
         }
-        this.onActivity();
+        // An empty answer (fetch.max.wait.ms=0, or a fast transport) wakes pollers on the next
+        // scheduler turn, so fetch-again loops never starve the event loop.
+        if (this.completed.length + this.errors.size > before) this.onActivity();
+        else this.scheduler.schedule(0, () => this.onActivity());
       },
       (error: unknown) => {
         this.inFlightNodes.delete(target.nodeId);

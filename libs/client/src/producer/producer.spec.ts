@@ -78,6 +78,19 @@ describe('Producer: batching', () => {
     await advance(10);
     expect(produceRequests().length).toBe(4);
   });
+  it('keeps up to max.in.flight.requests.per.connection requests in flight while answers are slow, without new sends to wake it', async () => {
+    const { producer, advance, cluster, produceRequests } = setup({ 'linger.ms': 0, 'batch.size': 100 }, { partitions: 1 });
+    await advance(0);
+    cluster.hold('produce');
+    // Eight full batches queued at once; a request carries one batch per partition, so filling the pipe takes several drains.
+    const sends = Array.from({ length: 8 }, (_, i) => track(producer.send({ topic: 't', partition: 0, value: `${i}-${'p'.repeat(60)}` })));
+    await advance(1);
+    expect(produceRequests()).toHaveLength(5);
+    cluster.release('produce');
+    await advance(10);
+    expect(produceRequests()).toHaveLength(8);
+    expect(sends.map((s) => s.value?.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
 });
 
 describe('Producer: buffer.memory and max.block.ms', () => {

@@ -132,7 +132,10 @@ export class Sender {
       const sendable = [...ready.readyNodes.keys()].filter((id) => (this.inFlightByNode.get(id) ?? 0) < maxInFlight);
       const drained = accumulator.drain(metadata.cluster, sendable, config['max.request.size'], now, (batch) => this.mayDrain(batch));
       for (const [nodeId, batches] of drained) this.sendProduceRequest(ready.readyNodes.get(nodeId) as NodeTarget, batches, now);
-      nextDelayMs = Math.min(nextDelayMs, ready.nextReadyCheckDelayMs);
+      // A request takes one batch per partition: after a drain, look again at once, so queued batches fill the
+      // remaining in-flight slots now rather than when an answer or a new send next wakes the loop (Kafka's
+      // sender loops with a zero poll timeout while it has sendable data). Stops when a pass drains nothing.
+      nextDelayMs = Math.min(nextDelayMs, ready.nextReadyCheckDelayMs, drained.size > 0 ? 0 : Number.POSITIVE_INFINITY);
     }
     if (Number.isFinite(nextDelayMs)) this.wakeup(nextDelayMs);
   }
