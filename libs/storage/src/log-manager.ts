@@ -132,8 +132,10 @@ export class LogManager {
 
   /**
    * The log of `tp`, created on the online dir with the fewest partitions if
-   * it does not exist. Throws KAFKA_STORAGE_ERROR when no dir is online (or
-   * the chosen one fails), INVALID_CONFIG for bad overrides.
+   * it does not exist (with `config` over the manager's defaults). An existing
+   * log keeps its config: change it with `log.updateConfig`. Throws
+   * KAFKA_STORAGE_ERROR when no dir is online (or the chosen one fails),
+   * INVALID_CONFIG for bad overrides.
    */
   getOrCreateLog(tp: TopicPartition, options: { config?: Partial<LogConfig>; topicId?: string } = {}): Log {
     const existing = this.getLog(tp);
