@@ -240,7 +240,8 @@ describe('Consumer: polling', () => {
   });
 
   it('runs interceptors on what poll returns (fail-open)', async () => {
-    const { consumer: _unused, cluster, deps, advance } = setup();
+    const { cluster, deps, advance } = createTestBed();
+    cluster.createTopic('t', 1);
     const consumer = createConsumer<string, string>(
       {
         'bootstrap.servers': 'broker-0:9290',

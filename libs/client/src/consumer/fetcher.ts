@@ -157,7 +157,7 @@ export class Fetcher {
       (response) => {
         this.inFlightNodes.delete(target.nodeId);
         if (this.closed) return;
-        if (response.errorCode !== ErrorCode.NONE) this.nodeFailed(target.nodeId, new TributaryError(response.errorCode));
+        if (response.errorCode !== ErrorCode.NONE) this.nodeFailed(target.nodeId);
         const byKey = new Map<string, FetchPartitionResponse>(response.topics.flatMap((t) => t.partitions.map((p) => [`${t.name}-${p.partition}`, p] as const)));
         const before = this.completed.length + this.errors.size;
         for (const { state, offset, version } of asked) {
@@ -172,16 +172,17 @@ export class Fetcher {
         if (this.completed.length + this.errors.size > before) this.onActivity();
         else this.scheduler.schedule(0, () => this.onActivity());
       },
-      (error: unknown) => {
+      () => {
         this.inFlightNodes.delete(target.nodeId);
         if (this.closed) return;
-        this.nodeFailed(target.nodeId, toTributaryError(error, 'NETWORK_EXCEPTION'));
+        this.nodeFailed(target.nodeId);
         this.onActivity();
       },
     );
   }
 
-  private nodeFailed(nodeId: number, _error: TributaryError): void {
+  /** A failed fetch (request error or whole-fetch error code): back off that node and refresh metadata. */
+  private nodeFailed(nodeId: number): void {
     this.nodeRetryAtMs.set(nodeId, this.scheduler.monotonicMs() + this.config['retry.backoff.ms']);
     this.metadata.requestUpdate();
     // Fetch again once the backoff is over.
