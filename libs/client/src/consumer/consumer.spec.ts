@@ -239,6 +239,21 @@ describe('Consumer: polling', () => {
     expect((await poll()).map((r) => r.value)).toEqual(['after']);
   });
 
+  it('check.crcs=true fails poll on a corrupt batch (CORRUPT_MESSAGE, position kept); false reads it', async () => {
+    for (const checkCrcs of [true, false]) {
+      const { consumer, cluster, poll } = setup({ 'check.crcs': checkCrcs });
+      const batch = encodeRecordBatch({ records: [{ key: null, value: Buffer.from('bits'), timestamp: 1 }] });
+      batch[batch.length - 2] ^= 0x20; // 'bits' → 'bitS' (the byte before the header count): only the CRC notices
+      cluster.append('t', 0, batch);
+      consumer.assign([T0]);
+      if (checkCrcs) {
+        await expect(poll()).rejects.toMatchObject({ codeName: 'CORRUPT_MESSAGE', topic: 't', partition: 0, offset: 0 });
+      } else {
+        expect((await poll()).map((r) => r.value)).toEqual(['bitS']);
+      }
+    }
+  });
+
   it('runs interceptors on what poll returns (fail-open)', async () => {
     const { cluster, deps, advance } = createTestBed();
     cluster.createTopic('t', 1);
