@@ -40,32 +40,7 @@ describe('a broker SIGKILLed mid-stream', () => {
       const workload = planWorkload(prng, RECORDS, PARTITIONS);
       const killMoments = planKillMoments(() => prng.next(), RECORDS, KILLS);
       const run = await produceThroughCrashes(node, TOPIC, workload, killMoments);
-
-      expect(run.crashes.map((c) => c.plannedAfterAcks)).toEqual(killMoments);
-      for (const crash of run.crashes) {
-        // Mid-stream: records were in flight when the signal went out, and more were still to come.
-        expect(crash.sentAtKill).toBeGreaterThan(crash.ackedAtKill);
-        expect(crash.ackedAtKill).toBeLessThan(RECORDS);
-        expect(crash.readyLine).toMatch(/\bstartup=recovered\b/);
-        expect(crash.withheldRecords).toBeGreaterThan(0);
-      }
-      // Every batch whose acknowledgement was lost at a kill was resent, and the restarted broker answered it as the
-      // duplicate it was (at its old offsets) instead of appending it again.
-      expect(run.withheldBatches).toBeGreaterThanOrEqual(run.crashes.length);
-      expect(run.dedupedBatches).toBeGreaterThanOrEqual(run.withheldBatches);
-      const afterCrashes = verifyLog(workload, run.acks, await readLogs(node.address, TOPIC, PARTITIONS));
-      expect(afterCrashes.violations).toEqual([]);
-      // Liveness: with retries and a delivery timeout that outlasts every restart, no send may fail.
-      expect({ failed: run.failed, errors: run.errors }).toEqual({ failed: 0, errors: [] });
-      expect(afterCrashes.acknowledged).toBe(RECORDS);
-
-      const stopped = await node.stop('SIGTERM');
-      expect(stopped).toMatchObject({ code: 0, signal: null });
-      expect((await node.start()).startup).toBe('clean');
-      const afterCleanRestart = verifyLog(workload, run.acks, await readLogs(node.address, TOPIC, PARTITIONS));
-      expect(afterCleanRestart.violations).toEqual([]);
-      expect(afterCleanRestart.recordsInLog).toBe(afterCrashes.recordsInLog);
-
+      // Printed before any check, so a failing run shows what happened too.
       console.log(
         JSON.stringify({
           seed,
@@ -79,11 +54,37 @@ describe('a broker SIGKILLed mid-stream', () => {
           })),
           produceMs: run.elapsedMs,
           producedRecordsPerSec: Math.round(RECORDS / (run.elapsedMs / 1000)),
-          recordsInLog: afterCrashes.recordsInLog,
-          unacknowledgedInLog: afterCrashes.unacknowledgedInLog,
+          withheldBatches: { total: run.withheldBatches, behindLatest: run.withheldBehindLatest },
           dedupedAfterRestart: { batches: run.dedupedBatches, records: run.dedupedRecords },
           clientWarnings: run.clientWarnings,
         }),
       );
+
+      expect(run.crashes.map((c) => c.plannedAfterAcks)).toEqual(killMoments);
+      for (const crash of run.crashes) {
+        // Mid-stream: records were in flight when the signal went out, and more were still to come.
+        expect(crash.sentAtKill).toBeGreaterThan(crash.ackedAtKill);
+        expect(crash.ackedAtKill).toBeLessThan(RECORDS);
+        expect(crash.readyLine).toMatch(/\bstartup=recovered\b/);
+        expect(crash.withheldRecords).toBeGreaterThan(0);
+      }
+      const afterCrashes = verifyLog(workload, run.acks, await readLogs(node.address, TOPIC, PARTITIONS));
+      console.log(JSON.stringify({ recordsInLog: afterCrashes.recordsInLog, unacknowledgedInLog: afterCrashes.unacknowledgedInLog }));
+      expect(afterCrashes.violations).toEqual([]);
+      // Every batch whose acknowledgement was lost at a kill was resent, and the restarted broker answered it as the
+      // duplicate it was (at its old offsets) instead of appending it again.
+      expect(run.withheldBatches).toBeGreaterThanOrEqual(run.crashes.length);
+      expect(run.dedupedBatches).toBeGreaterThanOrEqual(run.withheldBatches);
+      // Liveness: with retries and a delivery timeout that outlasts every restart, no send may fail.
+      expect({ failed: run.failed, errors: run.errors }).toEqual({ failed: 0, errors: [] });
+      expect(afterCrashes.acknowledged).toBe(RECORDS);
+
+      const stopped = await node.stop('SIGTERM');
+      expect(stopped).toMatchObject({ code: 0, signal: null });
+      expect((await node.start()).startup).toBe('clean');
+      const afterCleanRestart = verifyLog(workload, run.acks, await readLogs(node.address, TOPIC, PARTITIONS));
+      expect(afterCleanRestart.violations).toEqual([]);
+      expect(afterCleanRestart.recordsInLog).toBe(afterCrashes.recordsInLog);
+
     }));
 });

@@ -17,6 +17,8 @@ export interface WithheldAnswer {
 interface Withholding {
   readonly onWithheld: (answer: WithheldAnswer) => void;
   reject?: (error: Error) => void;
+  /** Where the withheld batches sit in their partitions' logs. */
+  placed?: readonly { readonly key: string; readonly lastOffset: number }[];
 }
 
 /**
@@ -41,6 +43,9 @@ export class ProduceObserver {
   dedupedRecords = 0;
   withheldBatches = 0;
   withheldRecords = 0;
+  /** Withheld batches that were followed by later batches of their partition before the kill. */
+  withheldBehindLatest = 0;
+  private lastWithheld: readonly { readonly key: string; readonly lastOffset: number }[] = [];
   private incarnation = 0;
   private recoveredEnds = new Map<string, number>();
   private held: Promise<void> | undefined;
@@ -59,7 +64,12 @@ export class ProduceObserver {
     });
   }
 
-  /** Resolves once the next produce answer with no partition error has arrived and been withheld. */
+  /**
+   * Resolves once the next produce answer with no partition error has arrived
+   * and been withheld. Only one at a time: the producer resends a partition's
+   * batch only when nothing else of it is in flight, so waiting for a second
+   * answer while the first is withheld could wait for request.timeout.ms.
+   */
   withholdNextAnswer(): Promise<WithheldAnswer> {
     if (this.withholding !== undefined) throw new Error('an answer is already being withheld');
     return new Promise((onWithheld) => (this.withholding = { onWithheld }));
@@ -68,8 +78,10 @@ export class ProduceObserver {
   /** Fails the withheld produce call with a retriable NETWORK_EXCEPTION. */
   failWithheld(): void {
     const reject = this.withholding?.reject;
+    if (reject === undefined) return;
+    this.lastWithheld = this.withholding?.placed ?? [];
     this.withholding = undefined;
-    reject?.(new TributaryError('NETWORK_EXCEPTION', 'connection to the broker lost (its answer was withheld and the broker killed)', { retriable: true }));
+    reject(new TributaryError('NETWORK_EXCEPTION', 'connection to the broker lost (its answer was withheld and the broker killed)', { retriable: true }));
   }
 
   /** Makes produce calls made from now on wait until `release`. */
@@ -87,6 +99,10 @@ export class ProduceObserver {
     if (recoveredEnds !== undefined) {
       this.incarnation++;
       this.recoveredEnds = new Map(recoveredEnds.map((e) => [partitionKey(e.topic, e.partition), e.offset]));
+      // Batches appended after the withheld one: its resend is then not the producer's latest, which only the
+      // broker's window of recent batches per producer (Kafka keeps five) can still recognise.
+      for (const { key, lastOffset } of this.lastWithheld) if ((this.recoveredEnds.get(key) ?? 0) > lastOffset + 1) this.withheldBehindLatest++;
+      this.lastWithheld = [];
     }
     const release = this.releaseHeld;
     this.held = undefined;
@@ -110,9 +126,11 @@ export class ProduceObserver {
     }
     const withholding = this.withholding;
     if (withholding === undefined || withholding.reject !== undefined || answers.length === 0 || answers.some(({ answer }) => answer.errorCode !== 0)) return response;
-    const records = answers.reduce((sum, { topic, answer }) => sum + recordCount(request, topic, answer.partition), 0);
+    const counts = answers.map(({ topic, answer }) => recordCount(request, topic, answer.partition));
+    const records = counts.reduce((sum, n) => sum + n, 0);
     this.withheldBatches += answers.length;
     this.withheldRecords += records;
+    withholding.placed = answers.map(({ topic, answer }, i) => ({ key: partitionKey(topic, answer.partition), lastOffset: answer.baseOffset + counts[i] - 1 }));
     return new Promise<ProduceResponse>((_, reject) => {
       withholding.reject = reject;
       withholding.onWithheld({ batches: answers.length, records });

@@ -4,8 +4,13 @@ import { ProduceObserver } from './produce-observer';
 import { type Acknowledgements, newAcknowledgements } from './verify-log';
 import { type Workload, valueOf } from './workload';
 
-/** Sends not yet settled at any time: bounds the test's memory while the broker is down, and keeps the stream going across each kill. */
-export const MAX_OUTSTANDING_SENDS = 8_000;
+/**
+ * Sends not yet settled at any time: bounds the test's memory while the broker
+ * is down, and keeps the stream going across each kill. Well above what five
+ * withheld requests hold (5 × 6 partitions × a 16 KiB batch ≈ 6,000 records),
+ * so the producer always has full batches to fill its in-flight slots with.
+ */
+export const MAX_OUTSTANDING_SENDS = 30_000;
 /** Distinct send errors kept for the report (a broken run may fail every send the same way). */
 const MAX_KEPT_ERRORS = 10;
 
@@ -33,6 +38,8 @@ export interface ProduceRunResult {
   readonly crashes: readonly CrashRecord[];
   /** Batches whose answer was withheld before a kill, so the producer had to resend them. */
   readonly withheldBatches: number;
+  /** Withheld batches that later batches of their partition had followed into the log before the kill. */
+  readonly withheldBehindLatest: number;
   /** Batches (and their records) a restarted broker acknowledged as duplicates of what it had appended before the kill. */
   readonly dedupedBatches: number;
   readonly dedupedRecords: number;
@@ -44,7 +51,8 @@ export interface ProduceRunResult {
 /**
  * Kill moments for a run of `count` records: `kills` distinct acknowledged
  * counts drawn with `next` (a seeded PRNG's `next`) between 10% and 90% of the
- * run, in ascending order.
+ * run, in ascending order. At each, the broker is killed as soon as the next
+ * produce answer has been withheld from the producer.
  */
 export function planKillMoments(next: () => number, count: number, kills: number): number[] {
   const low = Math.floor(count * 0.1);
@@ -58,8 +66,9 @@ export function planKillMoments(next: () => number, count: number, kills: number
  * Sends every record of `workload` to `topic` with an idempotent producer
  * (acks=all, unlimited retries within a delivery timeout that outlasts a
  * restart), at most MAX_OUTSTANDING_SENDS unsettled at a time. Whenever the
- * acknowledged count reaches the next of `killAfterAcks`, the broker is
- * SIGKILLed and restarted on the same port and data dir while the producer
+ * acknowledged count reaches the next of `killAfterAcks`, the next produce
+ * answer is withheld from the producer (see ProduceObserver), the broker is
+ * SIGKILLed, that call fails as a dropped connection, and the broker is restarted on the same port and data dir while the producer
  * keeps sending and retrying. Resolves when every send has settled and every
  * restart has finished.
  */
@@ -186,6 +195,7 @@ export async function produceThroughCrashes(node: BrokerNode, topic: string, wor
     errors: [...errors].map(([text, n]) => `${n} × ${text}`),
     crashes,
     withheldBatches: observer.withheldBatches,
+    withheldBehindLatest: observer.withheldBehindLatest,
     dedupedBatches: observer.dedupedBatches,
     dedupedRecords: observer.dedupedRecords,
     clientWarnings,
