@@ -1,4 +1,5 @@
 import { ErrorCode, TributaryError } from '@tributary/errors';
+import type { Scheduler } from '@tributary/util';
 import type { ProduceRequest } from '../transport/transport';
 import { createTestBed } from '../test-support/harness';
 import { createProducer, type Producer } from './producer';
@@ -90,6 +91,28 @@ describe('Producer: batching', () => {
     await advance(10);
     expect(produceRequests()).toHaveLength(8);
     expect(sends.map((s) => s.value?.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+  it('fills every in-flight slot in one sender run, not one request per timer tick (Node clamps setTimeout(0) to 1 ms)', async () => {
+    const bed = createTestBed({});
+    bed.cluster.createTopic('t', 1);
+    const clamped: Scheduler = {
+      nowMs: () => bed.scheduler.nowMs(),
+      monotonicMs: () => bed.scheduler.monotonicMs(),
+      schedule: (delayMs, task) => bed.scheduler.schedule(Math.max(1, delayMs), task),
+    };
+    const producer = createProducer<string, string>(
+      { 'bootstrap.servers': 'broker-0:9290', 'key.serializer': 'string', 'value.serializer': 'string', 'linger.ms': 0, 'batch.size': 100 },
+      { ...bed.deps, scheduler: clamped },
+    );
+    await bed.advance(10);
+    bed.cluster.hold('produce');
+    for (let i = 0; i < 8; i++) void producer.send({ topic: 't', partition: 0, value: `${i}-${'p'.repeat(60)}` });
+    // The sends wake the sender for 1 ms later; it runs at the second tick (the first moves time by the clamp).
+    await bed.advance(2);
+    expect(bed.cluster.requestsOf('produce')).toHaveLength(5);
+    bed.cluster.release('produce');
+    await bed.advance(20);
+    expect(bed.cluster.records('t', 0)).toHaveLength(8);
   });
 });
 

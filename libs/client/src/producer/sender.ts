@@ -110,7 +110,7 @@ export class Sender {
 
   private runOnce(): void {
     if (this.stopped) return;
-    const { accumulator, metadata, config, scheduler, idempotence } = this.options;
+    const { accumulator, scheduler, idempotence } = this.options;
     const now = scheduler.monotonicMs();
     this.expireBatches(now);
     if (this.fatal) {
@@ -123,21 +123,34 @@ export class Sender {
     } else if (idempotence?.readyToBump(accumulator.queuedBatches())) {
       this.initProducerId(now);
     } else {
+      nextDelayMs = Math.min(nextDelayMs, this.drainAll(now));
+    }
+    if (Number.isFinite(nextDelayMs)) this.wakeup(nextDelayMs);
+  }
+
+  /**
+   * Drains ready batches into Produce requests until every ready node's
+   * in-flight slots are full or nothing more is sendable. A request takes one
+   * batch per partition, so one pass may leave full batches queued; looping
+   * here (Kafka's sender polls again with timeout 0 while it has sendable
+   * data) fills the remaining slots now instead of a timer tick (≥ 1 ms) or an
+   * answer later. Each pass drains at least one batch or stops, so it ends.
+   * Returns when to look again for lingering or backing-off batches.
+   */
+  private drainAll(now: number): number {
+    const { accumulator, metadata, config } = this.options;
+    const maxInFlight = config['max.in.flight.requests.per.connection'];
+    for (;;) {
       const ready = accumulator.ready(metadata.cluster, now, (key) => this.muted.has(key));
       if (ready.unknownLeaderTopics.size > 0) {
         metadata.addTopics(ready.unknownLeaderTopics);
         metadata.requestUpdate();
       }
-      const maxInFlight = config['max.in.flight.requests.per.connection'];
       const sendable = [...ready.readyNodes.keys()].filter((id) => (this.inFlightByNode.get(id) ?? 0) < maxInFlight);
-      const drained = accumulator.drain(metadata.cluster, sendable, config['max.request.size'], now, (batch) => this.mayDrain(batch));
+      const drained = sendable.length === 0 ? new Map<number, ProducerBatch[]>() : accumulator.drain(metadata.cluster, sendable, config['max.request.size'], now, (batch) => this.mayDrain(batch));
       for (const [nodeId, batches] of drained) this.sendProduceRequest(ready.readyNodes.get(nodeId) as NodeTarget, batches, now);
-      // A request takes one batch per partition: after a drain, look again at once, so queued batches fill the
-      // remaining in-flight slots now rather than when an answer or a new send next wakes the loop (Kafka's
-      // sender loops with a zero poll timeout while it has sendable data). Stops when a pass drains nothing.
-      nextDelayMs = Math.min(nextDelayMs, ready.nextReadyCheckDelayMs, drained.size > 0 ? 0 : Number.POSITIVE_INFINITY);
+      if (drained.size === 0) return ready.nextReadyCheckDelayMs;
     }
-    if (Number.isFinite(nextDelayMs)) this.wakeup(nextDelayMs);
   }
 
   private mayDrain(batch: ProducerBatch): boolean {
