@@ -14,6 +14,8 @@ export function clientTracer(): Tracer {
  * any), through @tributary/telemetry; nothing for an invalid (no SDK) context.
  */
 export function injectRecordTraceContext(spanContext: SpanContext, headers: RecordHeader[]): void {
+  // An invalid context (no tracer installed) writes no header; skip building a context per record for it.
+  if (!trace.isSpanContextValid(spanContext)) return;
   injectIntoRecordHeaders(headers, trace.setSpanContext(ROOT_CONTEXT, spanContext));
 }
 

@@ -4,7 +4,7 @@ import type { Cancellable, Prng, Scheduler } from '@tributary/util';
 import type { RecordHeader } from '../common/batch-codec';
 import { parseBootstrapServers } from '../common/bootstrap';
 import { consoleLogger, defaultCodec, defaultKeepAlive, defaultPrng, defaultScheduler, defaultTransport, type ClientDeps, type ClientLogger } from '../common/client-deps';
-import { keepAliveWhile, type KeepAlive } from '../common/keep-alive';
+import type { KeepAlive } from '../common/keep-alive';
 import { timeoutError } from '../common/deadline';
 import { MetadataManager } from '../common/metadata-manager';
 import { resolvePlugin } from '../common/plugin-resolution';
@@ -159,22 +159,30 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
    * retries ran out.
    */
   send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
-    const promise = keepAliveWhile(this.keepAlive, this.doSend(record));
-    this.pendingSends.add(promise);
-    const forget = (): void => void this.pendingSends.delete(promise);
-    promise.then(forget, forget);
+    // The pending set and the keep-alive are settled inside doSend's own resolve/reject, not by
+    // chaining more promises on the result: two promises and their callbacks less per record.
+    const entry: { promise?: Promise<RecordMetadata>; settled: boolean } = { settled: false };
+    this.keepAlive.hold();
+    const onSettled = (): void => {
+      entry.settled = true;
+      if (entry.promise) this.pendingSends.delete(entry.promise);
+      this.keepAlive.release();
+    };
+    const promise = this.doSend(record, onSettled);
+    if (!entry.settled) this.pendingSends.add((entry.promise = promise));
     return promise;
   }
 
-  private doSend(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
+  private doSend(record: ProducerRecord<K, V>, onSettled: () => void): Promise<RecordMetadata> {
     const span = this.tracer.startSpan(`send ${record.topic}`, {
       kind: SpanKind.PRODUCER,
       attributes: { 'messaging.system': 'tributary', 'messaging.operation.type': 'send', 'messaging.destination.name': record.topic },
     });
     return new Promise<RecordMetadata>((resolve, reject) => {
       const fail = (error: TributaryError): void => {
-        this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(null, error), 'producer interceptor onAcknowledgement');
+        if (this.interceptors.length > 0) this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(null, error), 'producer interceptor onAcknowledgement');
         endSpan(span, error);
+        onSettled();
         reject(error);
       };
       try {
@@ -202,11 +210,16 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
               serializedKeySize: spi.key?.length ?? -1,
               serializedValueSize: spi.value?.length ?? -1,
             };
-            const acked = { ...metadata, timestampMs: metadata.timestamp };
-            this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(acked, null), 'producer interceptor onAcknowledgement');
-            span.setAttribute('messaging.destination.partition.id', String(partition));
-            span.setAttribute('messaging.kafka.offset', offset);
+            if (this.interceptors.length > 0) {
+              const acked = { ...metadata, timestampMs: metadata.timestamp };
+              this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(acked, null), 'producer interceptor onAcknowledgement');
+            }
+            if (span.isRecording()) {
+              span.setAttribute('messaging.destination.partition.id', String(partition));
+              span.setAttribute('messaging.kafka.offset', offset);
+            }
             endSpan(span);
+            onSettled();
             resolve(metadata);
           },
           onError: fail,

@@ -1,5 +1,5 @@
 import type { TributaryError } from '@tributary/errors';
-import type { TopicPartition } from '@tributary/util';
+import { topicPartitionKey, type TopicPartition } from '@tributary/util';
 import type { ClusterView } from '../common/cluster-view';
 import { RECORD_BATCH_OVERHEAD_BYTES } from '../common/record-size';
 import type { NodeTarget } from '../transport/transport';
@@ -37,6 +37,8 @@ export type DrainGate = (batch: ProducerBatch) => boolean;
  */
 export class RecordAccumulator {
   private readonly deques = new Map<string, ProducerBatch[]>();
+  /** The same deques by topic, then partition: the per-record lookup builds no key string. */
+  private readonly dequesByTopic = new Map<string, ProducerBatch[][]>();
   private readonly incomplete = new Set<ProducerBatch>();
   private readonly drainIndex = new Map<number, number>();
   private flushesInProgress = 0;
@@ -67,7 +69,7 @@ export class RecordAccumulator {
 
   /** True when `record` would not fit the partition's open batch (a custom partitioner's onNewBatch moment). */
   wouldStartNewBatch(tp: TopicPartition, thunk: RecordThunk): boolean {
-    const last = this.deques.get(`${tp.topic}-${tp.partition}`)?.at(-1);
+    const last = this.dequesByTopic.get(tp.topic)?.[tp.partition]?.at(-1);
     return !last || last.state !== 'open' || (last.recordCount > 0 && last.estimatedSizeBytes + last.sizeOf(thunk.record) > this.config.batchSizeBytes);
   }
 
@@ -209,11 +211,16 @@ export class RecordAccumulator {
   }
 
   private dequeFor(tp: TopicPartition): ProducerBatch[] {
-    const key = `${tp.topic}-${tp.partition}`;
-    let deque = this.deques.get(key);
+    let byPartition = this.dequesByTopic.get(tp.topic);
+    if (!byPartition) {
+      byPartition = [];
+      this.dequesByTopic.set(tp.topic, byPartition);
+    }
+    let deque = byPartition[tp.partition];
     if (!deque) {
       deque = [];
-      this.deques.set(key, deque);
+      byPartition[tp.partition] = deque;
+      this.deques.set(topicPartitionKey(tp), deque);
     }
     return deque;
   }
