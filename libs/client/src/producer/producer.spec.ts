@@ -421,6 +421,29 @@ describe('Producer: acks, flush and close', () => {
     expect(send.value?.offset).toBe(0);
   });
 
+  it('flush waits for the sends issued before it (failed ones too), not for later ones', async () => {
+    const { producer, advance, cluster } = setup({ 'linger.ms': 0 }, { partitions: 2 });
+    await advance(0);
+    cluster.hold('produce');
+    const before = [0, 1].map((p) => track(producer.send({ topic: 't', partition: p, value: `b${p}` })));
+    const tooBig = track(producer.send({ topic: 't', partition: 0, value: 'x'.repeat(2 * 1024 * 1024) }));
+    const flushed = track(producer.flush());
+    await advance(1);
+    const after = track(producer.send({ topic: 't', partition: 1, value: 'after' }));
+    expect(tooBig.error?.codeName).toBe('MESSAGE_TOO_LARGE');
+    expect(flushed.settled).toBe(false);
+    cluster.release('produce');
+    cluster.hold('produce');
+    await advance(1);
+    expect(before.map((s) => s.value?.offset)).toEqual([0, 0]);
+    expect(flushed.settled).toBe(true);
+    expect(after.settled).toBe(false);
+    cluster.release('produce');
+    await advance(2);
+    expect(after.value?.offset).toBe(1);
+    await expect(producer.flush()).resolves.toBeUndefined();
+  });
+
   it('close sends what is buffered, then refuses new records and closes the transport', async () => {
     const { producer, advance, cluster } = setup({ 'linger.ms': 60_000 });
     await advance(0);

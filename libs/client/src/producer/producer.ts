@@ -43,6 +43,14 @@ interface PendingAppend {
   metadataVersionAsked?: number;
 }
 
+interface FlushWaiter {
+  /** The last send the flush waits for. */
+  readonly lastSendNumber: number;
+  /** Sends numbered up to lastSendNumber that have not settled yet. */
+  unsettled: number;
+  readonly resolve: () => void;
+}
+
 export interface ProducerMetrics {
   readonly bufferAvailableBytes: number;
   readonly waitingSends: number;
@@ -94,7 +102,12 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   private waitingBytes = 0;
   private appendTimer: Cancellable | undefined;
   private processing = false;
-  private readonly pendingSends = new Set<Promise<unknown>>();
+  /** Sends issued so far; a send's number orders it against flushes. */
+  private sendCount = 0;
+  /** Sends not yet resolved or rejected. */
+  private unsettledSends = 0;
+  /** Flushes (and close) waiting for the sends issued before them; bounded by their callers. */
+  private readonly flushWaiters: FlushWaiter[] = [];
   private closePromise: Promise<void> | undefined;
 
   constructor(config: ProducerConfigInput, deps: ClientDeps = {}) {
@@ -159,18 +172,31 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
    * retries ran out.
    */
   send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
-    // The pending set and the keep-alive are settled inside doSend's own resolve/reject, not by
-    // chaining more promises on the result: two promises and their callbacks less per record.
-    const entry: { promise?: Promise<RecordMetadata>; settled: boolean } = { settled: false };
+    // Flushes count unsettled sends instead of holding each send's promise: no set of promises and no
+    // chained callbacks per record; the send's own resolve/reject reports it settled.
+    const sendNumber = ++this.sendCount;
+    this.unsettledSends++;
     this.keepAlive.hold();
-    const onSettled = (): void => {
-      entry.settled = true;
-      if (entry.promise) this.pendingSends.delete(entry.promise);
-      this.keepAlive.release();
-    };
-    const promise = this.doSend(record, onSettled);
-    if (!entry.settled) this.pendingSends.add((entry.promise = promise));
-    return promise;
+    return this.doSend(record, () => this.onSendSettled(sendNumber));
+  }
+
+  private onSendSettled(sendNumber: number): void {
+    this.unsettledSends--;
+    this.keepAlive.release();
+    for (let i = 0; i < this.flushWaiters.length; ) {
+      const waiter = this.flushWaiters[i];
+      if (sendNumber <= waiter.lastSendNumber && --waiter.unsettled === 0) {
+        this.flushWaiters.splice(i, 1);
+        waiter.resolve();
+      } else i++;
+    }
+  }
+
+  /** Resolves when every send issued before the call has settled. */
+  private sendsSettled(): Promise<void> {
+    if (this.unsettledSends === 0) return Promise.resolve();
+    // Every unsettled send was issued before now, so exactly these many settlements numbered <= sendCount are awaited.
+    return new Promise((resolve) => this.flushWaiters.push({ lastSendNumber: this.sendCount, unsettled: this.unsettledSends, resolve }));
   }
 
   private doSend(record: ProducerRecord<K, V>, onSettled: () => void): Promise<RecordMetadata> {
@@ -179,7 +205,10 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       attributes: { 'messaging.system': 'tributary', 'messaging.operation.type': 'send', 'messaging.destination.name': record.topic },
     });
     return new Promise<RecordMetadata>((resolve, reject) => {
+      let settled = false;
       const fail = (error: TributaryError): void => {
+        if (settled) return;
+        settled = true;
         if (this.interceptors.length > 0) this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(null, error), 'producer interceptor onAcknowledgement');
         endSpan(span, error);
         onSettled();
@@ -201,6 +230,8 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
           bytes,
           deadlineMs: this.scheduler.monotonicMs() + this.config['max.block.ms'],
           onComplete: (partition, offset, logAppendTimeMs) => {
+            if (settled) return;
+            settled = true;
             const spi = pending.record as SpiProducerRecord;
             const metadata: RecordMetadata = {
               topic: spi.topic,
@@ -256,11 +287,11 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
 
   /** Waits until every record sent before the call is acknowledged or failed; linger.ms is ignored meanwhile. */
   async flush(): Promise<void> {
-    const snapshot = [...this.pendingSends];
+    const settled = this.sendsSettled();
     this.accumulator.beginFlush();
     this.sender.wakeup();
     try {
-      await Promise.allSettled(snapshot);
+      await settled;
     } finally {
       this.accumulator.endFlush();
     }
@@ -280,7 +311,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   private async doClose(timeoutMs: number): Promise<void> {
     this.accumulator.beginClose();
     this.sender.wakeup();
-    const drained = Promise.allSettled([...this.pendingSends]).then(() => true);
+    const drained = this.sendsSettled().then(() => true);
     let timer: Cancellable | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       timer = this.scheduler.schedule(timeoutMs, () => resolve(false));
