@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { TributaryError, toTributaryError } from '@tributary/errors';
 import type { Cancellable, Prng, Scheduler } from '@tributary/util';
 import type { RecordHeader } from '../common/batch-codec';
@@ -24,24 +24,13 @@ import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from '@tributary/rpc';
 import type { ClientTransport } from '../transport/transport';
 import { BufferPool } from './buffer-pool';
 import { IdempotenceState } from './idempotence';
-import type { RecordThunk } from './producer-batch';
+import { PendingSend, type SendOutcomeHandler } from './pending-send';
 import { parseProducerConfig, type ProducerConfig, type ProducerConfigInput } from './producer-config';
 import { RecordAccumulator } from './record-accumulator';
 import { Sender } from './sender';
 
 /** Room for the request's own fields around its record bytes. */
 const REQUEST_FRAMING_BYTES = 64 * 1024;
-
-/** A send on its way into the accumulator, in call order; `record` is unset while interceptors run. */
-interface PendingAppend {
-  record: SpiProducerRecord | undefined;
-  /** Serialized bytes counted against the waiting-sends bound. */
-  readonly bytes: number;
-  readonly deadlineMs: number;
-  onComplete(partition: number, offset: number, logAppendTimeMs: number): void;
-  onError(error: TributaryError): void;
-  metadataVersionAsked?: number;
-}
 
 interface FlushWaiter {
   /** The last send the flush waits for. */
@@ -98,7 +87,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
   private readonly serializeKey: SerializeFn<K>;
   private readonly serializeValue: SerializeFn<V>;
   /** Sends not yet in the accumulator, in call order; their bytes are bounded by buffer.memory (`waitingBytes`). */
-  private readonly appendQueue: PendingAppend[] = [];
+  private readonly appendQueue: PendingSend[] = [];
   private waitingBytes = 0;
   private appendTimer: Cancellable | undefined;
   private processing = false;
@@ -172,13 +161,77 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
    * retries ran out.
    */
   send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
-    // Flushes count unsettled sends instead of holding each send's promise: no set of promises and no
-    // chained callbacks per record; the send's own resolve/reject reports it settled.
-    const sendNumber = ++this.sendCount;
+    const span = this.tracer.startSpan(`send ${record.topic}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: { 'messaging.system': 'tributary', 'messaging.operation.type': 'send', 'messaging.destination.name': record.topic },
+    });
+    // Flushes count unsettled sends by number instead of holding each send's promise.
     this.unsettledSends++;
     this.keepAlive.hold();
-    return this.doSend(record, () => this.onSendSettled(sendNumber));
+    const pending = new PendingSend(span, this.scheduler.monotonicMs() + this.config['max.block.ms'], ++this.sendCount, this.sendOutcomes);
+    try {
+      if (this.closePromise) throw new TributaryError('INVALID_REQUEST', 'Cannot send after the producer is closed.', { retriable: false });
+      if (this.sender.fatalError) throw this.sender.fatalError;
+      const serialized = this.serialize(record);
+      const bytes = singleRecordBatchSize({ key: serialized.key, value: serialized.value, headers: serialized.headers, timestamp: 0 });
+      if (this.appendQueue.length > 0 && this.waitingBytes + bytes > this.config['buffer.memory']) {
+        // Kafka's BufferExhaustedException (a TimeoutException): a caller that does not wait for its sends cannot queue without bound.
+        throw timeoutError(
+          `Buffer exhausted: sends waiting to enter the producer already hold ${this.waitingBytes} bytes (buffer.memory=${this.config['buffer.memory']}); wait for earlier sends`,
+        );
+      }
+      pending.bytes = bytes;
+      this.appendQueue.push(pending);
+      this.waitingBytes += bytes;
+      const intercepted = this.hooks.chain(this.interceptors, serialized, (i, r) => i.onSend(r), producerRecordProblem, 'producer interceptor onSend');
+      if (intercepted instanceof Promise) intercepted.then((out) => this.admit(pending, out));
+      else this.admit(pending, intercepted);
+    } catch (error) {
+      pending.onError(toTributaryError(error));
+    }
+    return pending.promise;
   }
+
+  /** The interceptors are done with the record: stamp it, check its size, and let it into the accumulator in turn. */
+  private admit(pending: PendingSend, out: SpiProducerRecord): void {
+    // Copied before the trace header goes in, so an interceptor's array is never changed under it
+    // (without a valid span context nothing goes in and nothing is copied).
+    const spanContext = pending.span.spanContext();
+    let headers = out.headers;
+    if (trace.isSpanContextValid(spanContext)) {
+      const traced = [...out.headers];
+      injectRecordTraceContext(spanContext, traced);
+      headers = traced;
+    }
+    pending.spiRecord = { ...out, headers, timestampMs: out.timestampMs ?? this.scheduler.nowMs() };
+    try {
+      this.checkRecordSize(pending.spiRecord);
+    } catch (error) {
+      this.removePending(pending);
+      pending.onError(toTributaryError(error));
+    }
+    this.processAppends();
+  }
+
+  private readonly sendOutcomes: SendOutcomeHandler = {
+    acknowledged: (send, metadata) => {
+      if (this.interceptors.length > 0) {
+        const acked = { ...metadata, timestampMs: metadata.timestamp };
+        this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(acked, null), 'producer interceptor onAcknowledgement');
+      }
+      if (send.span.isRecording()) {
+        send.span.setAttribute('messaging.destination.partition.id', String(metadata.partition));
+        send.span.setAttribute('messaging.kafka.offset', metadata.offset);
+      }
+      endSpan(send.span);
+      this.onSendSettled(send.sendNumber);
+    },
+    failed: (send, error) => {
+      if (this.interceptors.length > 0) this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(null, error), 'producer interceptor onAcknowledgement');
+      endSpan(send.span, error);
+      this.onSendSettled(send.sendNumber);
+    },
+  };
 
   private onSendSettled(sendNumber: number): void {
     this.unsettledSends--;
@@ -197,85 +250,6 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     if (this.unsettledSends === 0) return Promise.resolve();
     // Every unsettled send was issued before now, so exactly these many settlements numbered <= sendCount are awaited.
     return new Promise((resolve) => this.flushWaiters.push({ lastSendNumber: this.sendCount, unsettled: this.unsettledSends, resolve }));
-  }
-
-  private doSend(record: ProducerRecord<K, V>, onSettled: () => void): Promise<RecordMetadata> {
-    const span = this.tracer.startSpan(`send ${record.topic}`, {
-      kind: SpanKind.PRODUCER,
-      attributes: { 'messaging.system': 'tributary', 'messaging.operation.type': 'send', 'messaging.destination.name': record.topic },
-    });
-    return new Promise<RecordMetadata>((resolve, reject) => {
-      let settled = false;
-      const fail = (error: TributaryError): void => {
-        if (settled) return;
-        settled = true;
-        if (this.interceptors.length > 0) this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(null, error), 'producer interceptor onAcknowledgement');
-        endSpan(span, error);
-        onSettled();
-        reject(error);
-      };
-      try {
-        if (this.closePromise) throw new TributaryError('INVALID_REQUEST', 'Cannot send after the producer is closed.', { retriable: false });
-        if (this.sender.fatalError) throw this.sender.fatalError;
-        const serialized = this.serialize(record);
-        const bytes = singleRecordBatchSize({ key: serialized.key, value: serialized.value, headers: serialized.headers, timestamp: 0 });
-        if (this.appendQueue.length > 0 && this.waitingBytes + bytes > this.config['buffer.memory']) {
-          // Kafka's BufferExhaustedException (a TimeoutException): a caller that does not wait for its sends cannot queue without bound.
-          throw timeoutError(
-            `Buffer exhausted: sends waiting to enter the producer already hold ${this.waitingBytes} bytes (buffer.memory=${this.config['buffer.memory']}); wait for earlier sends`,
-          );
-        }
-        const pending: PendingAppend = {
-          record: undefined,
-          bytes,
-          deadlineMs: this.scheduler.monotonicMs() + this.config['max.block.ms'],
-          onComplete: (partition, offset, logAppendTimeMs) => {
-            if (settled) return;
-            settled = true;
-            const spi = pending.record as SpiProducerRecord;
-            const metadata: RecordMetadata = {
-              topic: spi.topic,
-              partition,
-              offset,
-              timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : (spi.timestampMs as number),
-              serializedKeySize: spi.key?.length ?? -1,
-              serializedValueSize: spi.value?.length ?? -1,
-            };
-            if (this.interceptors.length > 0) {
-              const acked = { ...metadata, timestampMs: metadata.timestamp };
-              this.hooks.notify(this.interceptors, (i) => i.onAcknowledgement?.(acked, null), 'producer interceptor onAcknowledgement');
-            }
-            if (span.isRecording()) {
-              span.setAttribute('messaging.destination.partition.id', String(partition));
-              span.setAttribute('messaging.kafka.offset', offset);
-            }
-            endSpan(span);
-            onSettled();
-            resolve(metadata);
-          },
-          onError: fail,
-        };
-        this.appendQueue.push(pending);
-        this.waitingBytes += bytes;
-        const intercepted = this.hooks.chain(this.interceptors, serialized, (i, r) => i.onSend(r), producerRecordProblem, 'producer interceptor onSend');
-        const admit = (out: SpiProducerRecord): void => {
-          const headers = [...out.headers];
-          injectRecordTraceContext(span.spanContext(), headers);
-          pending.record = { ...out, headers, timestampMs: out.timestampMs ?? this.scheduler.nowMs() };
-          try {
-            this.checkRecordSize(pending.record);
-          } catch (error) {
-            this.removePending(pending);
-            fail(toTributaryError(error));
-          }
-          this.processAppends();
-        };
-        if (intercepted instanceof Promise) intercepted.then(admit);
-        else admit(intercepted);
-      } catch (error) {
-        fail(toTributaryError(error));
-      }
-    });
   }
 
   private serialize(record: ProducerRecord<K, V>): SpiProducerRecord {
@@ -380,7 +354,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
         const now = this.scheduler.monotonicMs();
         let outcome: 'done' | 'metadata' | 'memory' | 'intercepting';
         try {
-          outcome = head.record ? this.tryAppend(head, head.record, now) : 'intercepting';
+          outcome = head.spiRecord ? this.tryAppend(head, head.spiRecord, now) : 'intercepting';
         } catch (error) {
           this.removePending(head);
           head.onError(toTributaryError(error));
@@ -394,7 +368,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
         if (now >= head.deadlineMs) {
           this.removePending(head);
           if (outcome === 'memory') this.pool.clearWaiting();
-          head.onError(timeoutError(this.blockedMessage(head.record as SpiProducerRecord, outcome)));
+          head.onError(timeoutError(this.blockedMessage(head.spiRecord as SpiProducerRecord, outcome)));
           continue;
         }
         this.armAppendTimer(head.deadlineMs - now);
@@ -407,7 +381,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
     }
   }
 
-  private removePending(pending: PendingAppend): void {
+  private removePending(pending: PendingSend): void {
     const i = this.appendQueue.indexOf(pending);
     if (i < 0) return;
     this.appendQueue.splice(i, 1);
@@ -431,7 +405,7 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       : `Topic ${record.topic} not present in metadata after ${maxBlockMs} ms.`;
   }
 
-  private tryAppend(head: PendingAppend, record: SpiProducerRecord, now: number): 'done' | 'metadata' | 'memory' {
+  private tryAppend(head: PendingSend, record: SpiProducerRecord, now: number): 'done' | 'metadata' | 'memory' {
     const cluster = this.metadata.cluster;
     const topic = record.topic;
     const explicit = typeof record.partition === 'number' ? record.partition : undefined;
@@ -447,18 +421,16 @@ export class Producer<K = Uint8Array, V = Uint8Array> {
       return 'metadata';
     }
     const available = cluster.availablePartitions(topic);
-    const thunk: RecordThunk = {
-      record: { key: record.key, value: record.value, headers: record.headers, timestamp: record.timestampMs ?? now },
-      onComplete: (offset, logAppendTimeMs) => head.onComplete(partition, offset, logAppendTimeMs),
-      onError: (error) => head.onError(error),
-    };
+    // The send itself is the batch's record thunk.
+    head.record = { key: record.key, value: record.value, headers: record.headers, timestamp: record.timestampMs ?? now };
     let partition = explicit ?? this.choosePartition(record, count, available);
-    if (explicit === undefined && this.partitioner.onNewBatch && this.accumulator.wouldStartNewBatch({ topic, partition }, thunk)) {
+    if (explicit === undefined && this.partitioner.onNewBatch && this.accumulator.wouldStartNewBatch({ topic, partition }, head)) {
       // Kafka's onNewBatch: a sticky partitioner may switch now, then partitions the record again.
       this.partitioner.onNewBatch(topic, { partitionCount: count, availablePartitions: available }, partition);
       partition = this.choosePartition(record, count, available);
     }
-    const result = this.accumulator.append({ topic, partition }, thunk, now);
+    head.partition = partition;
+    const result = this.accumulator.append({ topic, partition }, head, now);
     if (result.status === 'no-memory') return 'memory';
     this.pool.clearWaiting();
     if (result.batchIsFull || result.newBatch) this.sender.wakeup(result.batchIsFull ? 0 : this.config['linger.ms']);
