@@ -45,7 +45,7 @@ describe('metadata record codec', () => {
         expect(encodeMetadataRecord(decodeMetadataRecord(bytes))).toEqual(bytes);
         expect(peekMetadataRecordHeader(bytes)).toEqual({ typeId: RECORD_TYPE_IDS[record.type], version: record.version, type: record.type });
       }),
-      { numRuns: 2000 },
+      { numRuns: 300 },
     );
   });
 
@@ -90,7 +90,7 @@ describe('metadata record codec', () => {
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
         expect(typed.has(outcome(bytes))).toBe(true);
       }),
-      { numRuns: 3000 },
+      { numRuns: 500 },
     );
     fc.assert(
       fc.property(metadataRecordArb, fc.nat(), fc.integer({ min: 0, max: 7 }), (record, at, bit) => {
@@ -98,7 +98,7 @@ describe('metadata record codec', () => {
         bytes[at % bytes.length] ^= 1 << bit;
         expect(typed.has(outcome(bytes))).toBe(true);
       }),
-      { numRuns: 3000 },
+      { numRuns: 500 },
     );
   });
 

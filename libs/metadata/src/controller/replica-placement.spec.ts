@@ -26,7 +26,7 @@ describe('placeReplicas', () => {
           for (const id of replicas) expect(brokers).toContain(id);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: 150 },
     );
   });
 
@@ -40,7 +40,7 @@ describe('placeReplicas', () => {
         const counts = [...leaders.values()];
         expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
       }),
-      { numRuns: 500 },
+      { numRuns: 150 },
     );
   });
 
@@ -54,7 +54,7 @@ describe('placeReplicas', () => {
         }
         for (const id of brokers) expect(load.get(id)).toBe(rounds * replicationFactor);
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
     );
   });
 
