@@ -5,7 +5,7 @@ import type { AnyMethodDescriptor, RequestOf, ResponseOf, ServiceDescriptor } fr
 import { getTracer, injectIntoMetadata, withSpan } from '@tributary/telemetry';
 import { DecodeFailure, identity, safeDecoder, toBuffer } from './codec';
 import { fromServiceError } from './error-mapping';
-import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, DEFAULT_MAX_SEND_MESSAGE_BYTES, type KeepaliveOptions, keepaliveChannelOptions } from './options';
+import { DEFAULT_DEADLINE_MS, DEFAULT_FLOW_CONTROL_WINDOW_BYTES, DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, DEFAULT_MAX_SEND_MESSAGE_BYTES, type KeepaliveOptions, keepaliveChannelOptions } from './options';
 
 const LIBRARY = '@tributary/rpc';
 
@@ -20,6 +20,8 @@ export interface RpcClientOptions<S extends ServiceDescriptor> {
   readonly maxSendMessageBytes?: number;
   /** Client keepalive pings; sent only while calls are in flight. */
   readonly keepalive?: KeepaliveOptions;
+  /** HTTP/2 receive window per stream and per connection (bytes); see DEFAULT_FLOW_CONTROL_WINDOW_BYTES. */
+  readonly flowControlWindowBytes?: number;
 }
 
 export interface RpcCallOptions {
@@ -77,6 +79,7 @@ class ClientCore {
       // One connection per client, like a Kafka client's connection per broker:
       // close() really closes it, and server connection limits count clients.
       'grpc.use_local_subchannel_pool': 1,
+      'grpc-node.flow_control_window': options.flowControlWindowBytes ?? DEFAULT_FLOW_CONTROL_WINDOW_BYTES,
       ...keepaliveChannelOptions(options.keepalive),
     });
   }

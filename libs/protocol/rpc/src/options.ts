@@ -27,3 +27,14 @@ export function keepaliveChannelOptions(keepalive: KeepaliveOptions | undefined)
   if (keepalive?.timeoutMs !== undefined) options['grpc.keepalive_timeout_ms'] = keepalive.timeoutMs;
   return options;
 }
+
+/**
+ * HTTP/2 receive window, per stream and per connection, of servers and
+ * clients by default. Node's default (64 KiB, the HTTP/2 initial value) makes
+ * a sender stop after every 64 KiB of a message until the receiver's event
+ * loop answers with WINDOW_UPDATE; with produce requests and fetch responses
+ * of a MiB or more that round trip, not the bytes, bounds throughput. Memory
+ * is bounded by the message size limits, not by the window: grpc-js reads a
+ * message whole before handing it on.
+ */
+export const DEFAULT_FLOW_CONTROL_WINDOW_BYTES = 16 * 1024 * 1024;

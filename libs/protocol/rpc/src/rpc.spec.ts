@@ -3,6 +3,8 @@ import { ROOT_CONTEXT, SpanKind, TraceFlags, context, trace } from '@opentelemet
 import { ErrorCode, TributaryError } from '@tributary/errors';
 import { BrokerService, ProtoEncodeError, decodeProduceResponse } from '@tributary/proto';
 import { getTracer, installTestTelemetry, withSpan } from '@tributary/telemetry';
+import { connect } from 'node:http2';
+import { DEFAULT_FLOW_CONTROL_WINDOW_BYTES } from './options';
 import { type RpcCallContext } from './server';
 import { Loopback, brokerHandlers, deferred, produceRequest, produceResponse } from './test-support/broker-fixture';
 
@@ -22,6 +24,44 @@ async function rejectionOf(promise: Promise<unknown>): Promise<TributaryError> {
   }
   throw new Error('expected the call to fail');
 }
+
+describe('HTTP/2 flow control', () => {
+  /** The receive windows the server grants a raw HTTP/2 client: its initial stream window and its connection window. */
+  async function windowsGranted(target: string): Promise<{ stream: number; connection: number }> {
+    const session = connect(`http://${target}`);
+    try {
+      const stream = await new Promise<number>((resolve, reject) => {
+        session.once('error', reject);
+        session.once('remoteSettings', (settings) => resolve(settings.initialWindowSize ?? 65_535));
+      });
+      // The connection window grows by a WINDOW_UPDATE sent after the SETTINGS; a ping answered means it has arrived.
+      await new Promise<void>((resolve, reject) => session.ping((error) => (error ? reject(error) : resolve())));
+      return { stream, connection: session.state.remoteWindowSize ?? 0 };
+    } finally {
+      session.destroy();
+    }
+  }
+
+  it('servers grant wide receive windows (not HTTP/2\'s 64 KiB), so large requests are not paced by WINDOW_UPDATE round trips', async () => {
+    const { target } = await loopback.server(brokerHandlers({}));
+    expect(await windowsGranted(target)).toEqual({ stream: DEFAULT_FLOW_CONTROL_WINDOW_BYTES, connection: DEFAULT_FLOW_CONTROL_WINDOW_BYTES });
+  });
+
+  it('the window is configurable', async () => {
+    const { target } = await loopback.server(brokerHandlers({}), { flowControlWindowBytes: 1 << 20 });
+    expect(await windowsGranted(target)).toEqual({ stream: 1 << 20, connection: 1 << 20 });
+  });
+
+  it('a request larger than the window still arrives whole', async () => {
+    const records = Buffer.alloc(3 << 20, 9);
+    const { target } = await loopback.server(
+      brokerHandlers({ produce: (request) => produceResponse(request.topicData[0]?.partitionData[0]?.records.length ?? -1) }),
+      { flowControlWindowBytes: 1 << 20 },
+    );
+    const response = await loopback.client(target, { flowControlWindowBytes: 1 << 20 }).produce(produceRequest(records));
+    expect(response.responses[0]?.partitionResponses[0]?.baseOffset).toBe(records.length);
+  });
+});
 
 describe('unary calls', () => {
   it('round-trip a request and response over loopback with an OS-chosen port', async () => {

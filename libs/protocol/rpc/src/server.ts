@@ -16,7 +16,9 @@ import { extractFromMetadata, getMeter, getTracer, withSpan } from '@tributary/t
 import net from 'node:net';
 import { DecodeFailure, identity, safeDecoder, toBuffer } from './codec';
 import { toServiceError } from './error-mapping';
+import { createWideWindowInjector } from './server-flow-control';
 import {
+  DEFAULT_FLOW_CONTROL_WINDOW_BYTES,
   DEFAULT_MAX_CONCURRENT_STREAMS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTION_IDLE_MS,
@@ -46,6 +48,8 @@ export interface RpcServerOptions {
   readonly maxConnectionIdleMs?: number;
   /** Server-side keepalive pings to detect dead clients. */
   readonly keepalive?: KeepaliveOptions;
+  /** HTTP/2 receive window per stream and per connection (bytes); see DEFAULT_FLOW_CONTROL_WINDOW_BYTES. */
+  readonly flowControlWindowBytes?: number;
   /**
    * Told about every failure that is not a TributaryError (a bug: the client
    * only sees INTERNAL). Defaults to console.error; must not throw.
@@ -138,7 +142,7 @@ class GrpcRpcServer implements RpcServer {
       'grpc.max_connection_idle_ms': options.maxConnectionIdleMs ?? DEFAULT_MAX_CONNECTION_IDLE_MS,
       ...keepaliveChannelOptions(options.keepalive),
     });
-    this.injector = this.grpcServer.createConnectionInjector(ServerCredentials.createInsecure());
+    this.injector = createWideWindowInjector(this.grpcServer, ServerCredentials.createInsecure(), options.flowControlWindowBytes ?? DEFAULT_FLOW_CONTROL_WINDOW_BYTES);
     this.listener = net.createServer((socket) => this.accept(socket));
   }
 
