@@ -51,6 +51,8 @@ export interface SenderOptions {
 export class Sender {
   private timer: Cancellable | undefined;
   private timerDueMs = Number.POSITIVE_INFINITY;
+  /** A zero-delay run is queued as a microtask. */
+  private runQueued = false;
   private readonly inFlightByNode = new Map<number, number>();
   private readonly inFlightBatches = new Set<ProducerBatch>();
   /** Partitions with a batch in flight when order needs max.in.flight = 1 (no idempotence). */
@@ -80,9 +82,24 @@ export class Sender {
     return n;
   }
 
-  /** Runs the loop after `delayMs` unless it is already due sooner. */
+  /**
+   * Runs the loop after `delayMs` unless it is already due sooner. A zero
+   * delay runs it when the current job ends (a microtask), not on a timer:
+   * Node clamps setTimeout(0) to 1 ms, as long as a whole produce round trip
+   * on loopback, and sends made in one synchronous run still share a batch.
+   */
   wakeup(delayMs = 0): void {
     if (this.stopped) return;
+    if (delayMs <= 0) {
+      if (!this.runQueued) {
+        this.runQueued = true;
+        queueMicrotask(() => {
+          this.runQueued = false;
+          this.runOnce();
+        });
+      }
+      return;
+    }
     const now = this.options.scheduler.monotonicMs();
     const due = now + Math.max(0, delayMs);
     if (this.timer && this.timerDueMs <= due) return;
