@@ -9,8 +9,11 @@ const batchAt = (baseSequence: number, count: number, firstOffset: number, ts = 
 });
 
 describe('ProducerStateTable', () => {
-  it('accepts the first batch of an unknown producer at any sequence', () => {
+  it('starts an unknown producer only at sequence 0: a later batch that overtook the first is OUT_OF_ORDER', () => {
     const table = new ProducerStateTable();
+    expect(table.check({ producerId: 7, producerEpoch: 0, baseSequence: 42, recordCount: 3 })).toMatchObject({ kind: 'reject', code: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
+    expect(table.check({ producerId: 7, producerEpoch: 0, baseSequence: 0, recordCount: 42 })).toEqual({ kind: 'append' });
+    table.update(7, 0, batchAt(0, 42, 0));
     expect(table.check({ producerId: 7, producerEpoch: 0, baseSequence: 42, recordCount: 3 })).toEqual({ kind: 'append' });
   });
 

@@ -69,7 +69,15 @@ export class ProducerStateTable {
   /** Decides what to do with a batch from a client before it is appended (leader path). */
   check(batch: IncomingBatch): SequenceCheck {
     const entry = this.entries.get(batch.producerId);
-    if (!entry) return { kind: 'append' };
+    if (!entry) {
+      // Stricter than Kafka, which accepts any first sequence and relies on a connection delivering a producer's
+      // requests in order. gRPC multiplexes calls, so a producer's second batch can overtake its first: accepting
+      // it would put it ahead of the first in the log, and the first would never be in sequence again. A producer
+      // whose state is gone (expired) gets OUT_OF_ORDER here and restarts at 0 in a new epoch (KIP-360).
+      return batch.baseSequence === 0
+        ? { kind: 'append' }
+        : reject('OUT_OF_ORDER_SEQUENCE_NUMBER', `producer ${batch.producerId} has no state on this partition: its first batch must start at sequence 0, got ${batch.baseSequence}`);
+    }
     if (batch.producerEpoch < entry.producerEpoch) {
       return reject('INVALID_PRODUCER_EPOCH', `producer ${batch.producerId} epoch ${batch.producerEpoch} is older than current epoch ${entry.producerEpoch}`);
     }
