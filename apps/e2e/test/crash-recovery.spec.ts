@@ -1,4 +1,4 @@
-import { createAdminClient } from '@tributary/client';
+import { type CompressionName, createAdminClient } from '@tributary/client';
 import { createTempDir, withSeed } from '@tributary/testing';
 import { BrokerNode } from './support/broker-node';
 import { planKillMoments, produceThroughCrashes } from './support/produce-through-crashes';
@@ -14,10 +14,21 @@ function envCount(name: string, fallback: number, min: number): number {
   return value;
 }
 
+const COMPRESSION_NAMES: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+function envCompression(): CompressionName {
+  const text = process.env['E2E_COMPRESSION'] ?? 'none';
+  const name = COMPRESSION_NAMES.find((n) => n === text);
+  if (name === undefined) throw new Error(`E2E_COMPRESSION must be one of ${COMPRESSION_NAMES.join(', ')}, got '${text}'`);
+  return name;
+}
+
 /** Records sent per run; CI runs the default, the soak target raises it. */
 const RECORDS = envCount('E2E_RECORDS', 100_000, 1_000);
 /** SIGKILLs per run, at seeded acknowledged counts. */
 const KILLS = envCount('E2E_KILLS', 3, 2);
+/** The producer's compression.type (E2E_COMPRESSION), `none` unless set. */
+const COMPRESSION = envCompression();
 const PARTITIONS = 6;
 const TOPIC = 'e2e-crash';
 /** Small segments, so recovery scans and rolls several segments per partition. */
@@ -39,12 +50,13 @@ describe('a broker SIGKILLed mid-stream', () => {
 
       const workload = planWorkload(prng, RECORDS, PARTITIONS);
       const killMoments = planKillMoments(() => prng.next(), RECORDS, KILLS);
-      const run = await produceThroughCrashes(node, TOPIC, workload, killMoments);
+      const run = await produceThroughCrashes(node, TOPIC, workload, killMoments, COMPRESSION);
       // Printed before any check, so a failing run shows what happened too.
       console.log(
         JSON.stringify({
           seed,
           records: RECORDS,
+          compression: COMPRESSION,
           kills: run.crashes.map((c) => ({
             afterAcks: c.ackedAtKill,
             sendsInFlight: c.sentAtKill - c.ackedAtKill,
@@ -57,6 +69,8 @@ describe('a broker SIGKILLed mid-stream', () => {
           withheldBatches: { total: run.withheldBatches, behindLatest: run.withheldBehindLatest },
           dedupedAfterRestart: { batches: run.dedupedBatches, records: run.dedupedRecords },
           clientWarnings: run.clientWarnings,
+          failedSends: run.failed,
+          sendErrors: run.errors,
         }),
       );
 

@@ -1,4 +1,4 @@
-import { type AdminClient, createAdminClient, createGrpcTransport, createProducer } from '@tributary/client';
+import { type AdminClient, type CompressionName, createAdminClient, createGrpcTransport, createProducer } from '@tributary/client';
 import type { BrokerNode, RunningBroker } from './broker-node';
 import { ProduceObserver } from './produce-observer';
 import { type Acknowledgements, newAcknowledgements } from './verify-log';
@@ -72,7 +72,7 @@ export function planKillMoments(next: () => number, count: number, kills: number
  * keeps sending and retrying. Resolves when every send has settled and every
  * restart has finished.
  */
-export async function produceThroughCrashes(node: BrokerNode, topic: string, workload: Workload, killAfterAcks: readonly number[]): Promise<ProduceRunResult> {
+export async function produceThroughCrashes(node: BrokerNode, topic: string, workload: Workload, killAfterAcks: readonly number[], compression: CompressionName = 'none'): Promise<ProduceRunResult> {
   const startedMs = Date.now();
   const acks = newAcknowledgements(workload.count);
   const errors = new Map<string, number>();
@@ -104,6 +104,7 @@ export async function produceThroughCrashes(node: BrokerNode, topic: string, wor
       'retry.backoff.ms': 20,
       'retry.backoff.max.ms': 250,
       'linger.ms': 5,
+      'compression.type': compression,
       'key.serializer': 'string',
       'value.serializer': 'bytes',
     },
