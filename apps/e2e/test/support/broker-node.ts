@@ -12,6 +12,8 @@ export const MAX_RESTART_ATTEMPTS = 10;
 const RESTART_BACKOFF_MS = 50;
 const READY_LINE = /\bready\b.*\bgrpc=(?<host>[^\s:]+):(?<port>\d+)\b.*\bstartup=(?<startup>\w+)/;
 const PORT_BUSY_LINE = /cannot listen on/;
+/** The broker's first line of a recovery start (logs loaded, producer state next), or its ready line. */
+const RECOVERY_LINE = /\bloaded \d+ logs from\b|\bready\b.*\bgrpc=/;
 
 /** How a broker came up, from its ready line: `fresh` (new dir), `clean` (after SIGTERM) or `recovered` (after a crash). */
 export type Startup = 'fresh' | 'clean' | 'recovered';
@@ -76,6 +78,23 @@ export class BrokerNode {
         await new Promise((resolve) => setTimeout(resolve, RESTART_BACKOFF_MS * 2 ** (attempt - 1)));
       }
     }
+  }
+
+  /**
+   * Starts the broker on its port and data dir and SIGKILLs it as soon as it
+   * reports its logs loaded (it is then rebuilding producer state and writing
+   * its snapshots) or ready, whichever comes first: a crash during recovery.
+   * Resolves with the line it was killed at (undefined if it exited first).
+   */
+  async crashDuringStartup(): Promise<string | undefined> {
+    if (this.current !== undefined) throw new Error('the broker is already running');
+    const handle = this.spawn();
+    const line = await handle.waitForLine(RECOVERY_LINE, { timeoutMs: READY_TIMEOUT_MS }).then(
+      (match) => match.line,
+      () => undefined,
+    );
+    await handle.kill('SIGKILL');
+    return line;
   }
 
   /** Sends `signal` to the broker and waits for it to exit. */

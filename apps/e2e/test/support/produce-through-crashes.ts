@@ -26,6 +26,8 @@ export interface CrashRecord {
   readonly recoveredRecords: number;
   /** Records of the produce answer withheld from the producer before the kill (appended, never acknowledged by that broker). */
   readonly withheldRecords: number;
+  /** For every second crash, the line at which the restarting broker was killed again (undefined: not done, or it exited first). */
+  readonly killedDuringRecoveryAt: string | undefined;
   readonly readyLine: string;
 }
 
@@ -125,10 +127,13 @@ export async function produceThroughCrashes(node: BrokerNode, topic: string, wor
       observer.hold();
       let restarted: RunningBroker;
       let recoveredRecords = 0;
+      let killedDuringRecoveryAt: string | undefined;
       try {
         const exit = await node.stop('SIGKILL');
         if (exit.signal !== 'SIGKILL') throw new Error(`the broker exited with ${JSON.stringify(exit)} before it was killed`);
         observer.failWithheld();
+        // Every second crash hits the restart too: a SIGKILL while the broker recovers, then a start that must recover again.
+        if (crashes.length % 2 === 1) killedDuringRecoveryAt = await node.crashDuringStartup();
         restarted = await node.start();
         const ends = await logEndOffsets(admin, topic, workload.partitionCount);
         recoveredRecords = ends.reduce((sum, e) => sum + e.offset, 0);
@@ -137,7 +142,7 @@ export async function produceThroughCrashes(node: BrokerNode, topic: string, wor
         observer.failWithheld();
         observer.release();
       }
-      crashes.push({ plannedAfterAcks: moment, ackedAtKill, sentAtKill, restartMs: Date.now() - killedMs, recoveredRecords, withheldRecords: withheld.records, readyLine: restarted.readyLine });
+      crashes.push({ plannedAfterAcks: moment, ackedAtKill, sentAtKill, restartMs: Date.now() - killedMs, recoveredRecords, withheldRecords: withheld.records, killedDuringRecoveryAt, readyLine: restarted.readyLine });
     }
   })();
   // A restart that fails leaves nothing to send to: fail what is pending at once rather than after delivery.timeout.ms.
