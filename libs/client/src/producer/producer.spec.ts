@@ -116,6 +116,25 @@ describe('Producer: batching', () => {
   });
 });
 
+describe('Producer: order without idempotence', () => {
+  it('keeps one batch per partition in flight (gRPC may reorder pipelined calls)', async () => {
+    const { producer, advance, cluster, produceRequests } = setup({ 'linger.ms': 0, 'batch.size': 100, acks: 1, 'enable.idempotence': false }, { partitions: 2 });
+    await advance(0);
+    cluster.hold('produce');
+    const sends = Array.from({ length: 6 }, (_, i) => track(producer.send({ topic: 't', partition: i % 2, value: `${i}-${'q'.repeat(60)}` })));
+    await advance(1);
+    // Three full batches per partition: the first of each goes (one request carries a batch per partition), the rest wait.
+    expect(produceRequests()).toHaveLength(1);
+    expect(produceRequests()[0].request.topics[0].partitions.map((p) => p.partition).sort()).toEqual([0, 1]);
+    await advance(5);
+    expect(produceRequests()).toHaveLength(1);
+    cluster.release('produce');
+    await advance(20);
+    expect(produceRequests()).toHaveLength(3);
+    expect(sends.map((s) => s.value?.offset)).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+});
+
 describe('Producer: buffer.memory and max.block.ms', () => {
   it('makes send wait for memory, then go on when a batch completes', async () => {
     const { producer, advance, cluster } = setup({ 'batch.size': 1000, 'buffer.memory': 2000, 'linger.ms': 0 }, { partitions: 3 });
