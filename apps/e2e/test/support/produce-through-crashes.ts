@@ -6,9 +6,9 @@ import { type Workload, valueOf } from './workload';
 
 /**
  * Sends not yet settled at any time: bounds the test's memory while the broker
- * is down, and keeps the stream going across each kill. Well above what five
- * withheld requests hold (5 × 6 partitions × a 16 KiB batch ≈ 6,000 records),
- * so the producer always has full batches to fill its in-flight slots with.
+ * is down, and keeps the stream going across each kill. Well above what the
+ * producer's five in-flight requests hold (5 × 6 partitions × a 16 KiB batch
+ * ≈ 6,000 records), so it always has full batches to fill its slots with.
  */
 export const MAX_OUTSTANDING_SENDS = 30_000;
 /** Distinct send errors kept for the report (a broken run may fail every send the same way). */
@@ -70,9 +70,10 @@ export function planKillMoments(next: () => number, count: number, kills: number
  * restart), at most MAX_OUTSTANDING_SENDS unsettled at a time. Whenever the
  * acknowledged count reaches the next of `killAfterAcks`, the next produce
  * answer is withheld from the producer (see ProduceObserver), the broker is
- * SIGKILLed, that call fails as a dropped connection, and the broker is restarted on the same port and data dir while the producer
- * keeps sending and retrying. Resolves when every send has settled and every
- * restart has finished.
+ * SIGKILLed, that call fails as a dropped connection, and the broker is
+ * restarted on the same port and data dir (every second time after one more
+ * kill during its recovery) while the producer keeps sending and retrying.
+ * Resolves when every send has settled and every restart has finished.
  */
 export async function produceThroughCrashes(node: BrokerNode, topic: string, workload: Workload, killAfterAcks: readonly number[], compression: CompressionName = 'none'): Promise<ProduceRunResult> {
   const startedMs = Date.now();
