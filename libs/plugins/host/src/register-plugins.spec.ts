@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createRecordingTracer } from '@tributary/telemetry';
 import { PLUGIN_API_VERSION, checkPlugin, definePlugin } from '@tributary/plugins-api';
 import { FakeScheduler } from '@tributary/util';
 import { container as rootContainer } from 'tsyringe';
@@ -7,7 +8,6 @@ import { PluginError } from './plugin-error';
 import { loadAndRegisterPlugins, registerPlugins } from './register-plugins';
 import { LOADED_PLUGINS, PLUGIN_CATALOG, PLUGIN_REGISTRIES, pluginToken } from './tokens';
 import { FIXTURE_PACKAGE_NAME, installFixture, makeTempDir, removeTempDirs } from './test-support/plugin-packages';
-import { createRecordingTracer } from './test-support/recording-tracer';
 
 afterAll(removeTempDirs);
 

@@ -16,4 +16,4 @@ export {
   recordHeadersSetter,
 } from './carriers';
 export type { TestTelemetry } from './test-support/test-telemetry';
-export { RecordedSpan, installTestTelemetry } from './test-support/test-telemetry';
+export { RecordedSpan, createRecordingTracer, installTestTelemetry } from './test-support/test-telemetry';

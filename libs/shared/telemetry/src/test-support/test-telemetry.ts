@@ -134,6 +134,12 @@ class AsyncLocalStorageContextManager implements ContextManager {
   }
 }
 
+/** For tests that hand a tracer in directly: a recording tracer with its spans, not registered globally. */
+export function createRecordingTracer(): Tracer & { readonly spans: RecordedSpan[] } {
+  const spans: RecordedSpan[] = [];
+  return Object.assign(new RecordingTracer(spans), { spans });
+}
+
 export interface TestTelemetry {
   /** Every span started since install (or the last `reset`), in start order. */
   readonly spans: RecordedSpan[];
