@@ -27,6 +27,10 @@ export interface BrokerSettings {
   readonly retentionCheckIntervalMs: number;
   /** log.cleaner.enable */
   readonly cleanerEnable: boolean;
+  /** log.cleaner.dedupe.buffer.size: memory of the compaction offset map, bytes. */
+  readonly cleanerDedupeBufferBytes: number;
+  /** log.cleaner.io.max.bytes.per.second: compaction read + write bound. */
+  readonly cleanerIoMaxBytesPerSecond: number;
 }
 
 /** A partition's effective topic settings: the storage log's config plus what the broker enforces itself. */

@@ -42,6 +42,8 @@ export function brokerSettingsOf(config: BrokerConfig): BrokerSettings {
     offsetCheckpointIntervalMs: config.get('log.flush.offset.checkpoint.interval.ms'),
     retentionCheckIntervalMs: config.get('log.retention.check.interval.ms'),
     cleanerEnable: config.get('log.cleaner.enable'),
+    cleanerDedupeBufferBytes: config.get('log.cleaner.dedupe.buffer.size'),
+    cleanerIoMaxBytesPerSecond: config.get('log.cleaner.io.max.bytes.per.second'),
   };
 }
 

@@ -4,11 +4,13 @@ import type { PluginRegistry } from '@tributary/plugins-host';
 import {
   CleanerCheckpointStore,
   CleanupManager,
+  type CleanerSettings,
   type CleanupPassReport,
   DEFAULT_CLEANER_SETTINGS,
   type ManagedLog,
   managedLogsOf,
 } from '@tributary/storage';
+import type { BrokerSettings } from '../config/broker-config-model';
 import type { BrokerBackgroundService, BrokerRuntime } from './broker-runtime';
 
 /** The retention/compaction cleaner as a broker background service; `runPass` runs (or joins) one pass now. */
@@ -34,11 +36,7 @@ export function logCleanerService(runtime: BrokerRuntime, policyFor?: (name: str
     logs: () => allLogs().filter(hosted),
     checkpoints: new CleanerCheckpointStore(runtime.disk, logger),
     ...(policyFor ? { policyFor } : {}),
-    settings: () => ({
-      ...DEFAULT_CLEANER_SETTINGS,
-      retentionCheckIntervalMs: config.settings.retentionCheckIntervalMs,
-      cleanerEnable: config.settings.cleanerEnable,
-    }),
+    settings: () => cleanerSettingsOf(config.settings),
   });
   return {
     start: () => manager.start(),
@@ -61,5 +59,17 @@ export function cleanupPolicyLookup(registry: PluginRegistry<'cleanup-policy'>):
     const policy = registry.create(name);
     created.set(name, policy);
     return policy;
+  };
+}
+
+/** The storage cleaner's settings from the broker's (read at every pass, so dynamic updates apply). */
+export function cleanerSettingsOf(settings: BrokerSettings): CleanerSettings {
+  return {
+    ...DEFAULT_CLEANER_SETTINGS,
+    retentionCheckIntervalMs: settings.retentionCheckIntervalMs,
+    cleanerEnable: settings.cleanerEnable,
+    dedupeBufferSize: settings.cleanerDedupeBufferBytes,
+    // Kafka's "unlimited" is Double.MAX_VALUE; the throttler's is Infinity.
+    ioMaxBytesPerSecond: settings.cleanerIoMaxBytesPerSecond >= Number.MAX_VALUE ? Number.POSITIVE_INFINITY : settings.cleanerIoMaxBytesPerSecond,
   };
 }
